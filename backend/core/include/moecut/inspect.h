@@ -1,0 +1,28 @@
+// moecut inspect: a checkpoint's structure from its headers alone.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <string>
+
+namespace moecut {
+
+// The JSON object `moecut inspect --json` prints. Keys (all always present):
+//   model_type, architecture, layers (trunk layer count), mtp_layers,
+//   moe_layers, dense_layers (index lists), routed_experts, experts_per_token,
+//   shared_experts, routing ("softmax"|"sigmoid"), indexer_full_layers,
+//   indexer_shared_layers (index lists, empty without an indexer),
+//   params_total, params_active, bytes_on_disk, dtypes (name -> bytes),
+//   expert_layout ("per-expert"|"fused"), fp8 (bool), hidden_size,
+//   vocab_size, attention ("mla"|"gqa"), problems (list of strings),
+//   layer_table (one object per layer, trunk then MTP: index, kind
+//   ("dense"|"moe"), mtp (bool), indexer ("full"|"shared"|"none"),
+//   params, bytes).
+// Throws InputError for unreadable input (bad config, corrupt shard).
+nlohmann::json inspect_checkpoint(const std::filesystem::path& dir);
+
+// The readable summary `moecut inspect` prints by default.
+std::string format_inspect(const nlohmann::json& report);
+
+} // namespace moecut

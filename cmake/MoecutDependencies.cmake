@@ -17,7 +17,7 @@ if(MOECUT_BUILD_ENGINE)
 endif()
 
 if(MOECUT_BUILD_GUI)
-  find_package(Qt6 6.2 COMPONENTS Core Gui Widgets Sql Test PrintSupport Svg LinguistTools)
+  find_package(Qt6 6.2 COMPONENTS Core Gui Widgets Concurrent Sql Test PrintSupport Svg LinguistTools)
   find_package(QCustomPlotQt6 QUIET)
   if(NOT Qt6_FOUND)
     message(WARNING "Qt 6 not found: moecut-studio is skipped")

@@ -42,10 +42,12 @@ QString DisplayFormat::indexList(const QList<int>& indices)
         qsizetype end = start;
         while (end + 1 < sorted.size() && sorted[end + 1] == sorted[end] + 1)
             ++end;
-        if (end == start)
-            parts << QString::number(sorted[start]);
-        else
+        if (end - start >= 2) {
             parts << QStringLiteral("%1–%2").arg(sorted[start]).arg(sorted[end]);
+        } else {
+            for (qsizetype i = start; i <= end; ++i)
+                parts << QString::number(sorted[i]);
+        }
         start = end + 1;
     }
     return parts.join(QStringLiteral(", "));

@@ -17,7 +17,8 @@ public:
     static QString exact(qint64 value);
     // 1536 -> "1.50 KiB" (IEC units).
     static QString bytes(qint64 value);
-    // {0,1,2,5,7,8,9} -> "0–2, 5, 7–9"; empty -> "none".
+    // {0,1,2,5,7,8,9} -> "0–2, 5, 7–9" (runs of three or more joined);
+    // empty -> "none".
     static QString indexList(const QList<int>& indices);
     static QString yesNo(bool value);
 };

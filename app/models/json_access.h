@@ -45,30 +45,42 @@ inline QString toString(const nlohmann::json& object, const char* key, const QSt
     return fallback;
 }
 
-inline QList<int> toIntList(const nlohmann::json& object, const char* key)
+// The integers of an array (other items skipped); empty if not an array.
+inline QList<int> intsOf(const nlohmann::json& array)
 {
     QList<int> out;
-    const nlohmann::json* value = field(object, key);
-    if (!value || !value->is_array())
+    if (!array.is_array())
         return out;
-    for (const auto& item : *value) {
+    for (const auto& item : array) {
         if (item.is_number_integer())
             out.append(item.get<int>());
     }
     return out;
 }
 
-inline QStringList toStringList(const nlohmann::json& object, const char* key)
+// The strings of an array (other items skipped); empty if not an array.
+inline QStringList stringsOf(const nlohmann::json& array)
 {
     QStringList out;
-    const nlohmann::json* value = field(object, key);
-    if (!value || !value->is_array())
+    if (!array.is_array())
         return out;
-    for (const auto& item : *value) {
+    for (const auto& item : array) {
         if (item.is_string())
             out.append(QString::fromStdString(item.get<std::string>()));
     }
     return out;
+}
+
+inline QList<int> toIntList(const nlohmann::json& object, const char* key)
+{
+    const nlohmann::json* value = field(object, key);
+    return value ? intsOf(*value) : QList<int>();
+}
+
+inline QStringList toStringList(const nlohmann::json& object, const char* key)
+{
+    const nlohmann::json* value = field(object, key);
+    return value ? stringsOf(*value) : QStringList();
 }
 
 // Any JSON value as a QVariant: integers as qint64, arrays as QVariantList,

@@ -110,6 +110,7 @@ struct ArchDescriptor {
     std::optional<IndexerSpec> indexer;      // DSA families only
     std::vector<LayerSpec> layers;           // trunk then MTP layers
     std::vector<std::int64_t> eos_token_ids; // from config.json, if any
+    std::string expert_count_key;            // the field the expert count was read from
 
     // Throws InputError("CONFIG: problem") for unknown model_type (naming the
     // supported ones) or missing/invalid fields.
@@ -123,7 +124,13 @@ struct ArchDescriptor {
     std::vector<int> indexer_shared_layers() const;
 
     // Every tensor a checkpoint of this config holds, in a canonical order.
+    // Indexer tensors appear on Full layers only (trunk and MTP). MTP layers list
+    // their embed_tokens / shared_head.head copies with required=false; a new
+    // checkpoint carries them iff mtp_has_embed.
     std::vector<ExpectedTensor> expected_tensors(ExpertLayout layout = ExpertLayout::PerExpert) const;
+    // The DSA indexer tensors of a layer (whatever its schedule; empty without
+    // an indexer). Shared layers may carry them; they are then ignored.
+    std::vector<ExpectedTensor> indexer_tensors(int layer) const;
 
     // Parameter counts implied by the config (all tensors / those a token uses).
     std::int64_t params_total() const;
@@ -131,10 +138,14 @@ struct ArchDescriptor {
 
     // Names of modules, for the runtime and the pruner.
     std::string layer_prefix(int layer) const;                // "model.layers.7."
-    std::string mlp_prefix(int layer) const;                  // "model.layers.7.mlp." (Mixtral: block_sparse_moe.)
-    std::string router_weight(int layer) const;               // ...gate.weight
+    // Per-expert layout unless told: Mixtral's block is "block_sparse_moe." there
+    // and "mlp." in the fused layout; every other family uses "mlp." in both.
+    std::string mlp_prefix(int layer, ExpertLayout layout = ExpertLayout::PerExpert) const;
+    std::string router_weight(int layer, ExpertLayout layout = ExpertLayout::PerExpert) const;  // ...gate.weight
     std::string router_bias(int layer) const;                 // ...gate.e_score_correction_bias
     std::string expert_weight(int layer, int expert, int proj) const;  // proj 0 gate, 1 up, 2 down
+    // Fused layout: which 0 = "...mlp.experts.gate_up_proj" [E, 2*I, H], 1 = "...mlp.experts.down_proj" [E, H, I].
+    std::string fused_expert_weight(int layer, int which) const;
     // The config field holding the routed expert count ("n_routed_experts", ...).
     std::string expert_count_field() const;
 };

@@ -19,6 +19,13 @@ namespace moecut {
 //   layer_table (one object per layer, trunk then MTP: index, kind
 //   ("dense"|"moe"), mtp (bool), indexer ("full"|"shared"|"none"),
 //   params, bytes).
+// Also: dir, tensors (count), problem_count (problems lists at most 50 plus
+// "... and N more"), params_config (what config.json alone implies),
+// intermediate_size, moe_intermediate_size, routing_detail, attention_detail,
+// rope, indexer (object or null).
+// params_total counts every tensor but the FP8 *_scale_inv siblings;
+// params_active subtracts, in every MoE layer (trunk and MTP), the E - K
+// routed experts a token does not use.
 // Throws InputError for unreadable input (bad config, corrupt shard).
 nlohmann::json inspect_checkpoint(const std::filesystem::path& dir);
 

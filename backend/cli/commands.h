@@ -14,5 +14,8 @@ struct ExitCode {
 
 void register_inspect(CLI::App& root);
 void register_make_tiny(CLI::App& root);
+void register_make_sparse(CLI::App& root);
+void register_stats(CLI::App& root);
+void register_tokenize(CLI::App& root);
 
 } // namespace moecut::cli

@@ -14,6 +14,9 @@ int main(int argc, char** argv) {
 
     moecut::cli::register_inspect(app);
     moecut::cli::register_make_tiny(app);
+    moecut::cli::register_make_sparse(app);
+    moecut::cli::register_stats(app);
+    moecut::cli::register_tokenize(app);
 
     try {
         app.parse(argc, argv);

@@ -44,7 +44,7 @@ std::uint32_t round_to_narrow(float a, int mant, int bias, int min_normal_exp) {
     // a is finite and non-negative here.
     if (a == 0.0f) return 0;
     int e;
-    float m = std::frexp(a, &e);  // a = m * 2^e, m in [0.5, 1)
+    std::frexp(a, &e);           // a = m * 2^e, m in [0.5, 1)
     int exp = e - 1;              // a = (2m) * 2^exp, 2m in [1, 2)
     if (exp < min_normal_exp) {
         // Subnormal: value = q * 2^(min_normal_exp - mant)

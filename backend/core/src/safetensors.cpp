@@ -5,6 +5,7 @@
 #include "moecut/safetensors.h"
 
 #include "mapped_file.h"
+#include "text_sanitize.h"
 #include "moecut/error.h"
 
 #include <fcntl.h>
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include <fmt/core.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -24,40 +26,12 @@
 namespace moecut {
 namespace {
 
-// Tensor names come from the file: keep messages on one printable line.
-std::string printable(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    for (char c : s) {
-        auto u = static_cast<unsigned char>(c);
-        if (u < 0x20 || u == 0x7f) out += fmt::format("\\x{:02x}", u);
-        else out += c;
-    }
-    if (out.size() > 200) out = out.substr(0, 200) + "...";
-    return out;
-}
-
-// nlohmann's message without its "[json.exception...]" prefix and the raw
-// "last read" token (which may hold invalid UTF-8 or control bytes).
-std::string json_reason(const std::string& what) {
-    std::string_view w = what;
-    if (auto p = w.find("] "); p != std::string_view::npos && w.starts_with("[json.exception")) w.remove_prefix(p + 2);
-    if (auto p = w.find("; last read"); p != std::string_view::npos) w = w.substr(0, p);
-    std::string out;
-    for (char c : w) {
-        auto u = static_cast<unsigned char>(c);
-        out += (u < 0x20 || u >= 0x7f) ? '?' : c;
-    }
-    return out;
-}
-
 // Builds the tensor list straight from the parser's events.
 class HeaderSax {
 public:
     using json = nlohmann::json;
 
     std::vector<TensorInfo> tensors;
-    std::map<std::string, std::size_t, std::less<>> index;
     std::map<std::string, std::string> metadata;
     // Set when parsing stops on a problem.
     std::optional<std::string> error_tensor;
@@ -113,8 +87,7 @@ public:
                 in_metadata_ = true;
             } else {
                 in_metadata_ = false;
-                auto [it, inserted] = index.try_emplace(k, tensors.size());
-                if (!inserted) return fail_named(k, "tensor name appears twice in the header");
+                if (tensors.size() >= UINT32_MAX) return fail("too many tensors");
                 tensors.emplace_back().name = std::move(k);
                 fields_seen_ = 0;
             }
@@ -172,12 +145,8 @@ public:
         }
         return unexpected("the end of an array");
     }
-    bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& ex) {
-        if (position == 0 || ex.id == 101) {
-            error = fmt::format("header is not valid JSON (byte {}): {}", position, json_reason(ex.what()));
-        } else {
-            error = fmt::format("header is not valid JSON: {}", json_reason(ex.what()));
-        }
+    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& ex) {
+        error = "header is not valid JSON: " + json_error_reason(ex.what());
         return false;
     }
 
@@ -312,13 +281,28 @@ SafetensorsFile SafetensorsFile::parse_header(std::string_view header_json, std:
         throw_input(name, fmt::format("header length {} runs past the end of the file ({} bytes)", n, file_size));
     const std::uint64_t data_size = file_size - 8 - n;
 
+    // nlohmann's lexer takes a NUL byte for the end of the input; JSON text
+    // never holds one.
+    if (auto z = header_json.find('\0'); z != std::string_view::npos)
+        throw_input(name, fmt::format("header is not valid JSON: NUL byte at offset {}", z));
+
     HeaderSax sax;
+    sax.tensors.reserve(header_json.size() / 96);
     bool ok = nlohmann::json::sax_parse(header_json.begin(), header_json.end(), &sax, nlohmann::json::input_format_t::json,
                                         /*strict=*/true);
     if (!ok) {
         if (sax.error_tensor) throw_input(name, *sax.error_tensor, sax.error);
         throw_input(name, sax.error.empty() ? std::string("header is not valid JSON") : sax.error);
     }
+
+    // Names are unique.
+    std::vector<std::uint32_t> by_name(sax.tensors.size());
+    std::iota(by_name.begin(), by_name.end(), 0u);
+    auto name_less = [&](std::uint32_t a, std::uint32_t b) { return sax.tensors[a].name < sax.tensors[b].name; };
+    if (!std::is_sorted(by_name.begin(), by_name.end(), name_less)) std::sort(by_name.begin(), by_name.end(), name_less);
+    for (std::size_t i = 1; i < by_name.size(); ++i)
+        if (sax.tensors[by_name[i - 1]].name == sax.tensors[by_name[i]].name)
+            throw_input(name, printable(sax.tensors[by_name[i]].name), "tensor name appears twice in the header");
 
     // Sizes: each tensor's byte range is inside the data section and holds
     // exactly numel * dtype_size bytes.
@@ -374,15 +358,17 @@ SafetensorsFile SafetensorsFile::parse_header(std::string_view header_json, std:
     f.file_size_ = file_size;
     f.data_offset_ = 8 + n;
     f.tensors_ = std::move(sax.tensors);
-    f.index_ = std::move(sax.index);
+    f.by_name_ = std::move(by_name);
     f.metadata_ = std::move(sax.metadata);
     f.map_ = std::make_unique<MappedFile>(f.path_, file_size);
     return f;
 }
 
 const TensorInfo* SafetensorsFile::find(std::string_view name) const {
-    auto it = index_.find(name);
-    return it == index_.end() ? nullptr : &tensors_[it->second];
+    auto it = std::lower_bound(by_name_.begin(), by_name_.end(), name,
+                               [this](std::uint32_t i, std::string_view n) { return tensors_[i].name < n; });
+    if (it == by_name_.end() || tensors_[*it].name != name) return nullptr;
+    return &tensors_[*it];
 }
 
 std::span<const std::byte> SafetensorsFile::bytes(const TensorInfo& t) const {

@@ -34,7 +34,7 @@ class MappedFile;
 class SafetensorsFile {
 public:
     // Largest header accepted (the reference implementation's limit).
-    static constexpr std::uint64_t kMaxHeaderBytes = 100u << 20;
+    static constexpr std::uint64_t kMaxHeaderBytes = 100'000'000;
 
     // Reads and validates the header (nothing else). Throws InputError with a
     // message "FILE: [TENSOR: ]problem" on any violation.
@@ -65,7 +65,7 @@ private:
     std::uint64_t file_size_ = 0;
     std::uint64_t data_offset_ = 0;
     std::vector<TensorInfo> tensors_;
-    std::map<std::string, std::size_t, std::less<>> index_;
+    std::vector<std::uint32_t> by_name_;  // indices into tensors_, sorted by name
     std::map<std::string, std::string> metadata_;
     mutable std::unique_ptr<MappedFile> map_;
 };

@@ -17,5 +17,8 @@ void register_make_tiny(CLI::App& root);
 void register_make_sparse(CLI::App& root);
 void register_stats(CLI::App& root);
 void register_tokenize(CLI::App& root);
+void register_plan(CLI::App& root);
+void register_prune(CLI::App& root);
+void register_verify(CLI::App& root);
 
 } // namespace moecut::cli

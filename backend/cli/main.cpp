@@ -17,6 +17,9 @@ int main(int argc, char** argv) {
     moecut::cli::register_make_sparse(app);
     moecut::cli::register_stats(app);
     moecut::cli::register_tokenize(app);
+    moecut::cli::register_plan(app);
+    moecut::cli::register_prune(app);
+    moecut::cli::register_verify(app);
 
     try {
         app.parse(argc, argv);

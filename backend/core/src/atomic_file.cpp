@@ -6,11 +6,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <stdexcept>
 #include <string>
 #include <system_error>
+#include <vector>
 
 namespace moecut {
 namespace {
@@ -86,6 +88,33 @@ void AtomicFile::skip(std::uint64_t n) {
     if (n == 0) return;
     if (::lseek(fd_, static_cast<off_t>(n), SEEK_CUR) < 0) throw_errno(errno, path_, "seek failed");
     size_ += n;
+}
+
+void AtomicFile::append_from(int fd, std::uint64_t offset, std::uint64_t length) {
+    if (fd_ < 0) throw std::logic_error("AtomicFile::append_from after commit");
+    auto in_off = static_cast<loff_t>(offset);
+    std::uint64_t left = length;
+    while (left > 0) {
+        const ssize_t n = ::copy_file_range(fd, &in_off, fd_, nullptr, static_cast<std::size_t>(std::min<std::uint64_t>(left, 1u << 30)), 0);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && (errno == EXDEV || errno == ENOSYS || errno == EINVAL || errno == EOPNOTSUPP)) break;  // fall back
+        if (n < 0) throw_errno(errno, path_, "copy failed");
+        if (n == 0) throw_errno(EIO, path_, "source ended before the bytes to copy");
+        left -= static_cast<std::uint64_t>(n);
+        size_ += static_cast<std::uint64_t>(n);
+    }
+    if (left == 0) return;
+    std::vector<std::byte> buf(static_cast<std::size_t>(std::min<std::uint64_t>(left, 4u << 20)));
+    while (left > 0) {
+        const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(left, buf.size()));
+        const ssize_t n = ::pread(fd, buf.data(), want, static_cast<off_t>(in_off));
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) throw_errno(errno, path_, "read failed");
+        if (n == 0) throw_errno(EIO, path_, "source ended before the bytes to copy");
+        write(std::span<const std::byte>(buf.data(), static_cast<std::size_t>(n)));
+        in_off += n;
+        left -= static_cast<std::uint64_t>(n);
+    }
 }
 
 void AtomicFile::commit() {

@@ -7,9 +7,14 @@
 
 #include "moecut/atomic_file.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <memory>
 #include <stdexcept>
@@ -141,6 +146,14 @@ public:
         if (bytes.size() >= kBuffer) file_.write(bytes);
         else buf_.insert(buf_.end(), bytes.begin(), bytes.end());
     }
+    void write_from_file(int fd, std::uint64_t offset, std::uint64_t length) override {
+        if (length > expected_ - written_)
+            throw std::logic_error(fmt::format("safetensors writer: {}: producer wrote more than its {} bytes", *name_,
+                                               expected_));
+        written_ += length;
+        flush();
+        file_.append_from(fd, offset, length);
+    }
     void finish_tensor() {
         if (written_ != expected_)
             throw std::logic_error(fmt::format("safetensors writer: {}: producer wrote {} of its {} bytes", *name_,
@@ -184,6 +197,33 @@ void write_shard(AtomicFile& file, const std::vector<Planned>& tensors, const st
     sink.flush();
 }
 
+// Finished shards under staging names: renamed into place together, or
+// removed if anything fails first.
+struct StagedFiles {
+    std::vector<std::pair<std::filesystem::path, std::filesystem::path>> files;  // (staging, final)
+    bool published = false;
+
+    ~StagedFiles() {
+        if (published) return;
+        std::error_code ec;
+        for (const auto& f : files) std::filesystem::remove(f.first, ec);
+    }
+    std::vector<std::filesystem::path> publish(const std::filesystem::path& dir) {
+        std::vector<std::filesystem::path> out;
+        for (const auto& [tmp, final_path] : files) {
+            std::filesystem::rename(tmp, final_path);
+            out.push_back(final_path);
+        }
+        published = true;
+        int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd >= 0) {
+            ::fsync(fd);
+            ::close(fd);
+        }
+        return out;
+    }
+};
+
 void check_metadata(const std::map<std::string, std::string>& metadata) {
     for (const auto& [k, v] : metadata)
         if (!valid_utf8(k) || !valid_utf8(v)) throw std::invalid_argument("safetensors writer: metadata is not valid UTF-8");
@@ -195,6 +235,20 @@ void check_name(const std::string& name) {
 }
 
 } // namespace
+
+void ByteSink::write_from_file(int fd, std::uint64_t offset, std::uint64_t length) {
+    std::vector<std::byte> buf(static_cast<std::size_t>(std::min<std::uint64_t>(length, 4u << 20)));
+    while (length > 0) {
+        const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(length, buf.size()));
+        const ssize_t n = ::pread(fd, buf.data(), want, static_cast<off_t>(offset));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) throw std::runtime_error(n < 0 ? std::string("read failed: ") + std::strerror(errno)
+                                                   : std::string("source ended before the bytes to copy"));
+        write(std::span<const std::byte>(buf.data(), static_cast<std::size_t>(n)));
+        offset += static_cast<std::uint64_t>(n);
+        length -= static_cast<std::uint64_t>(n);
+    }
+}
 
 CheckpointWriter::CheckpointWriter(std::filesystem::path dir, WriterOptions options)
     : dir_(std::move(dir)), options_(std::move(options)) {
@@ -245,18 +299,21 @@ std::vector<std::filesystem::path> CheckpointWriter::finish() {
         file_names.push_back(n == 1 ? options_.shard_prefix + ".safetensors"
                                     : fmt::format("{}-{:05d}-of-{:05d}.safetensors", options_.shard_prefix, i + 1, n));
 
-    // Every shard is written before any appears under its name: a producer
-    // that throws leaves nothing behind.
-    std::vector<std::unique_ptr<AtomicFile>> files;
+    // Every shard is written (and synced) under a staging name before any
+    // appears under its own: a producer that throws leaves nothing behind.
+    // Staging files are closed as they are finished, so many shards do not
+    // hold many descriptors.
+    StagedFiles staged;
     for (std::size_t i = 0; i < n; ++i) {
-        files.push_back(std::make_unique<AtomicFile>(dir_ / file_names[i]));
-        write_shard(*files.back(), shards[i], options_.metadata, options_.sparse);
+        auto final_path = dir_ / file_names[i];
+        auto tmp = final_path;
+        tmp += ".partial-" + std::to_string(::getpid());
+        AtomicFile file(tmp);
+        write_shard(file, shards[i], options_.metadata, options_.sparse);
+        file.commit();
+        staged.files.emplace_back(std::move(tmp), std::move(final_path));
     }
-    std::vector<std::filesystem::path> written;
-    for (std::size_t i = 0; i < n; ++i) {
-        files[i]->commit();
-        written.push_back(dir_ / file_names[i]);
-    }
+    std::vector<std::filesystem::path> written = staged.publish(dir_);
 
     const auto index_path = dir_ / (options_.shard_prefix + ".safetensors.index.json");
     const auto single_path = dir_ / (options_.shard_prefix + ".safetensors");

@@ -23,6 +23,9 @@ public:
     void write(std::string_view text);
     // Extends the file by n zero bytes without writing them (a hole).
     void skip(std::uint64_t n);
+    // Appends length bytes of the open file fd, from offset: copied in the
+    // kernel (copy_file_range) where the filesystem allows, else read and written.
+    void append_from(int fd, std::uint64_t offset, std::uint64_t length);
     std::uint64_t size() const { return size_; }
     void commit();
 

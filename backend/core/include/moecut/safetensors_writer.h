@@ -25,6 +25,9 @@ class ByteSink {
 public:
     virtual ~ByteSink() = default;
     virtual void write(std::span<const std::byte> bytes) = 0;
+    // Writes length bytes of the open file fd, from offset. This default reads
+    // them through a buffer; the writer's own sink copies them in the kernel.
+    virtual void write_from_file(int fd, std::uint64_t offset, std::uint64_t length);
 };
 
 using TensorProducer = std::function<void(ByteSink&)>;

@@ -132,7 +132,9 @@ TEST_F(CorruptCheckpoint, HeaderLengthPastEof) {
 
 TEST_F(CorruptCheckpoint, BadJson) {
     auto parts = split(st);
-    parts.raw_header[parts.raw_header.size() / 2] = '#';
+    auto colon = parts.raw_header.find("\":{");  // after the first key
+    ASSERT_NE(colon, std::string::npos);
+    parts.raw_header[colon + 1] = '#';
     join(st, parts.raw_header, parts.data);
     expect_failure({"model.safetensors", "not valid JSON"});
 }

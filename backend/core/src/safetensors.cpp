@@ -320,8 +320,8 @@ SafetensorsFile SafetensorsFile::parse_header(std::string_view header_json, std:
         }
         if (bytes != t.end - t.begin)
             throw_input(name, printable(t.name),
-                        fmt::format("{} {} needs {} bytes but data_offsets [{}, {}] hold {}", dtype_name(t.dtype),
-                                    fmt::join(t.shape, "x"), bytes, t.begin, t.end, t.end - t.begin));
+                        fmt::format("{} [{}] needs {} bytes but data_offsets [{}, {}] hold {}", dtype_name(t.dtype),
+                                    fmt::join(t.shape, ", "), bytes, t.begin, t.end, t.end - t.begin));
     }
 
     // The ranges, in offset order, must tile the data section: no overlap, no

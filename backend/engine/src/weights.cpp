@@ -1,0 +1,278 @@
+#include "moecut/engine/weights.h"
+
+#include "moecut/dtype.h"
+#include "moecut/engine/torch_bridge.h"
+#include "moecut/error.h"
+#include "moecut/fp8.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace moecut::engine {
+
+const torch::Tensor* LayerWeights::find(std::string_view key) const {
+    auto it = tensors.find(key);
+    return it == tensors.end() ? nullptr : &it->second;
+}
+
+const torch::Tensor& LayerWeights::get(std::string_view key) const {
+    if (const auto* t = find(key)) return *t;
+    // WeightStore loads every tensor a layer's computation asks for (or fails
+    // with an InputError naming the file): reaching this is a bug.
+    throw std::logic_error(fmt::format("layer {}: no tensor under key {}", layer, key));
+}
+
+std::int64_t LayerWeights::bytes() const {
+    std::int64_t n = 0;
+    auto count = [&](const torch::Tensor& t) {
+        if (t.defined()) n += t.numel() * static_cast<std::int64_t>(t.element_size());
+    };
+    for (const auto& [k, t] : tensors) count(t);
+    // Fused experts are views of two tensors, stored under "experts.*" keys.
+    if (!tensors.count("experts.gate_up_proj"))
+        for (const auto& e : experts) {
+            count(e.gate);
+            count(e.up);
+            count(e.down);
+        }
+    return n;
+}
+
+namespace {
+
+const Checkpoint::Entry& require(const Checkpoint& ckpt, std::string_view name) {
+    const auto* e = ckpt.find(name);
+    if (!e) throw_input(ckpt.dir().string(), name, "tensor not found");
+    return *e;
+}
+
+bool is_fp8(DType t) { return t == DType::F8_E4M3 || t == DType::F8_E5M2; }
+
+// A 256-entry decoding table of an FP8 type.
+torch::Tensor fp8_table(DType t) {
+    std::vector<float> v(256);
+    for (int i = 0; i < 256; ++i) {
+        auto b = static_cast<std::uint8_t>(i);
+        v[static_cast<std::size_t>(i)] = t == DType::F8_E4M3 ? e4m3_to_float(b) : e5m2_to_float(b);
+    }
+    return torch::from_blob(v.data(), {256}, torch::kFloat32).clone();
+}
+
+torch::Tensor raw_bytes(const Checkpoint& ckpt, const Checkpoint::Entry& e) {
+    auto bytes = ckpt.bytes(e);
+    void* data = const_cast<std::byte*>(bytes.data());  // read-only view, copied below
+    return torch::from_blob(data, {static_cast<std::int64_t>(bytes.size())}, torch::kUInt8);
+}
+
+} // namespace
+
+torch::Tensor load_fp8_on_device(const Checkpoint& ckpt, std::string_view name, torch::Dtype dtype,
+                                 torch::Device device) {
+    const auto& e = require(ckpt, name);
+    const std::string sname = scale_inv_name(name);
+    const auto* s = ckpt.find(sname);
+    const auto& shape = e.info->shape;
+    auto block = fp8_block_from_config(ckpt.config());
+    // [..., rows, cols] with scales [..., ceil(rows/br), ceil(cols/bc)]; anything
+    // else goes through torch_bridge, which reports what is wrong.
+    if (!is_fp8(e.info->dtype) || !s || !block || shape.size() < 2 || s->info->shape.size() != shape.size())
+        return load_tensor(ckpt, name, dtype, device);
+    const std::size_t nd = shape.size();
+    const std::int64_t rows = shape[nd - 2], cols = shape[nd - 1];
+    const auto& ss = s->info->shape;
+    for (std::size_t i = 0; i + 2 < nd; ++i)
+        if (ss[i] != shape[i]) return load_tensor(ckpt, name, dtype, device);
+    if (ss[nd - 2] != (rows + block->rows - 1) / block->rows || ss[nd - 1] != (cols + block->cols - 1) / block->cols)
+        return load_tensor(ckpt, name, dtype, device);
+
+    // Scales as float32 on the device.
+    torch::Tensor scale;
+    const DType sd = s->info->dtype;
+    if (sd == DType::F32 || sd == DType::BF16 || sd == DType::F16) {
+        scale = view_tensor(ckpt, sname).to(device, torch::kFloat32, false, true);
+    } else if (sd == DType::F8_E8M0 || sd == DType::U8) {
+        auto b = raw_bytes(ckpt, *s).to(device).to(torch::kFloat32);
+        scale = torch::pow(2.0, b - 127.0).masked_fill(b == 255, NAN).view(ss);
+    } else {
+        return load_tensor(ckpt, name, dtype, device);
+    }
+    auto codes = raw_bytes(ckpt, e).to(device).to(torch::kLong);
+    auto w = fp8_table(e.info->dtype).to(device).index_select(0, codes).view(shape);
+    const auto r = static_cast<std::int64_t>(nd);
+    auto full = scale.repeat_interleave(block->rows, r - 2).repeat_interleave(block->cols, r - 1);
+    full = full.narrow(r - 2, 0, rows).narrow(r - 1, 0, cols);
+    return (w * full).to(dtype);
+}
+
+WeightStore::WeightStore(const Checkpoint& ckpt, const ArchDescriptor& arch, WeightOptions options)
+    : ckpt_(ckpt), arch_(arch), options_(options) {
+    const auto moe = arch_.moe_layers();
+    if (!moe.empty() && ckpt_.contains(arch_.fused_expert_weight(moe.front(), 0))) layout_ = ExpertLayout::Fused;
+
+    // Every required tensor present, with its expected shape.
+    const std::string dir = ckpt_.dir().string();
+    for (const auto& t : arch_.expected_tensors(layout_)) {
+        const auto* e = ckpt_.find(t.name);
+        if (!e) {
+            if (t.required) throw_input(dir, t.name, "tensor not found (required by config.json)");
+            continue;
+        }
+        if (e->info->shape != t.shape) {
+            auto fmt_shape = [](const std::vector<std::int64_t>& s) {
+                std::string out = "[";
+                for (std::size_t i = 0; i < s.size(); ++i) out += (i ? ", " : "") + std::to_string(s[i]);
+                return out + "]";
+            };
+            throw_input(dir, t.name,
+                        fmt::format("shape {} but config.json implies {}", fmt_shape(e->info->shape),
+                                    fmt_shape(t.shape)));
+        }
+    }
+    embed_ = load("model.embed_tokens.weight", options_.dtype);
+    norm_ = load("model.norm.weight", options_.dtype);
+    if (ckpt_.contains("lm_head.weight")) head_ = load("lm_head.weight", options_.dtype);
+    else if (arch_.tie_word_embeddings) head_ = embed_;
+    else throw_input(dir, "lm_head.weight", "tensor not found and tie_word_embeddings is false");
+}
+
+WeightStore::~WeightStore() = default;
+
+torch::Tensor WeightStore::load(std::string_view name, torch::Dtype dtype) const {
+    const auto& e = require(ckpt_, name);
+    if (is_fp8(e.info->dtype)) return load_fp8_on_device(ckpt_, name, dtype, options_.device);
+    return load_tensor(ckpt_, name, dtype, options_.device);
+}
+
+void WeightStore::add(LayerWeights& lw, const std::string& key, const std::string& name, torch::Dtype dtype,
+                      bool optional) const {
+    if (optional && !ckpt_.contains(name)) return;
+    lw.tensors[key] = load(name, dtype);
+}
+
+LayerWeights WeightStore::load_layer(int index) const {
+    if (index < 0 || static_cast<std::size_t>(index) >= arch_.layers.size())
+        throw std::out_of_range(fmt::format("WeightStore: no layer {}", index));
+    const LayerSpec& spec = arch_.layers[static_cast<std::size_t>(index)];
+    const auto dt = options_.dtype;
+    const std::string p = arch_.layer_prefix(index);
+    LayerWeights lw;
+    lw.layer = index;
+
+    add(lw, "input_layernorm", p + "input_layernorm.weight", dt, false);
+    add(lw, "post_attention_layernorm", p + "post_attention_layernorm.weight", dt, false);
+
+    // Attention: every self_attn tensor, biases where the checkpoint has them.
+    const auto& a = arch_.attention;
+    const std::string sa = p + "self_attn.";
+    auto attn = [&](const std::string& mod, bool with_bias = true) {
+        add(lw, "self_attn." + mod, sa + mod + ".weight", dt, false);
+        if (with_bias) add(lw, "self_attn." + mod + ".bias", sa + mod + ".bias", dt, true);
+    };
+    if (a.kind == AttentionKind::Gqa) {
+        for (const char* m : {"q_proj", "k_proj", "v_proj", "o_proj"}) attn(m);
+        if (a.qk_norm) {
+            attn("q_norm", false);
+            attn("k_norm", false);
+        }
+    } else {
+        if (a.q_lora_rank > 0) {
+            attn("q_a_proj");
+            attn("q_a_layernorm", false);
+            attn("q_b_proj");
+        } else {
+            attn("q_proj");
+        }
+        attn("kv_a_proj_with_mqa");
+        attn("kv_a_layernorm", false);
+        attn("kv_b_proj");
+        attn("o_proj");
+        if (arch_.indexer && spec.indexer == IndexerKind::Full) {
+            attn("indexer.wq_b", false);
+            attn("indexer.wk", false);
+            add(lw, "self_attn.indexer.k_norm", sa + "indexer.k_norm.weight", dt, false);
+            add(lw, "self_attn.indexer.k_norm.bias", sa + "indexer.k_norm.bias", dt, false);
+            add(lw, "self_attn.indexer.weights_proj", sa + "indexer.weights_proj.weight", torch::kFloat32, false);
+        }
+    }
+
+    if (!spec.is_moe) {
+        const std::string m = arch_.mlp_prefix(index);
+        for (const char* proj : {"gate_proj", "up_proj", "down_proj"})
+            add(lw, std::string("mlp.") + proj, m + proj + ".weight", dt, false);
+    } else {
+        const bool sigmoid = arch_.router.scoring == Scoring::Sigmoid;
+        add(lw, "router", arch_.router_weight(index, layout_), sigmoid ? torch::kFloat32 : dt, false);
+        if (arch_.router.correction_bias) add(lw, "router.bias", arch_.router_bias(index), torch::kFloat32, false);
+        const auto E = arch_.router.n_experts;
+        lw.experts.resize(static_cast<std::size_t>(E));
+        if (layout_ == ExpertLayout::Fused) {
+            add(lw, "experts.gate_up_proj", arch_.fused_expert_weight(index, 0), dt, false);
+            add(lw, "experts.down_proj", arch_.fused_expert_weight(index, 1), dt, false);
+            const auto& gu = lw.tensors["experts.gate_up_proj"];
+            const auto& dn = lw.tensors["experts.down_proj"];
+            const std::int64_t I = gu.size(1) / 2;
+            for (std::int64_t e = 0; e < E; ++e) {
+                auto& x = lw.experts[static_cast<std::size_t>(e)];
+                x.gate = gu[e].narrow(0, 0, I);
+                x.up = gu[e].narrow(0, I, I);
+                x.down = dn[e];
+            }
+        } else {
+            for (std::int64_t e = 0; e < E; ++e) {
+                auto& x = lw.experts[static_cast<std::size_t>(e)];
+                x.gate = load(arch_.expert_weight(index, static_cast<int>(e), 0), dt);
+                x.up = load(arch_.expert_weight(index, static_cast<int>(e), 1), dt);
+                x.down = load(arch_.expert_weight(index, static_cast<int>(e), 2), dt);
+            }
+        }
+        if (arch_.n_shared_experts > 0 || arch_.shared_intermediate_size > 0) {
+            const std::string sp =
+                arch_.mlp_prefix(index, layout_) + (arch_.shared_expert_gate ? "shared_expert." : "shared_experts.");
+            for (const char* proj : {"gate_proj", "up_proj", "down_proj"})
+                add(lw, std::string("shared.") + proj, sp + proj + ".weight", dt, false);
+            if (arch_.shared_expert_gate)
+                add(lw, "shared_gate", arch_.mlp_prefix(index, layout_) + "shared_expert_gate.weight", dt, false);
+        }
+    }
+
+    if (spec.is_mtp) {
+        add(lw, "enorm", p + "enorm.weight", dt, false);
+        add(lw, "hnorm", p + "hnorm.weight", dt, false);
+        add(lw, "eh_proj", p + "eh_proj.weight", dt, false);
+        add(lw, "shared_head.norm", p + "shared_head.norm.weight", dt, false);
+        add(lw, "shared_head.head", p + "shared_head.head.weight", dt, true);
+        add(lw, "embed_tokens", p + "embed_tokens.weight", dt, true);
+    }
+    return lw;
+}
+
+const LayerWeights& WeightStore::layer(int index) {
+    if (auto it = layers_.find(index); it != layers_.end()) return *it->second;
+    if (options_.streaming) layers_.clear();
+    auto lw = std::make_unique<LayerWeights>(load_layer(index));
+    ++loads_;
+    const auto* ptr = lw.get();
+    layers_[index] = std::move(lw);
+    peak_layers_ = std::max(peak_layers_, resident_layers());
+    peak_bytes_ = std::max(peak_bytes_, resident_bytes());
+    return *ptr;
+}
+
+void WeightStore::release(int index, bool force) {
+    if (options_.streaming || force) layers_.erase(index);
+}
+
+void WeightStore::release_all() { layers_.clear(); }
+
+int WeightStore::resident_layers() const { return static_cast<int>(layers_.size()); }
+
+std::int64_t WeightStore::resident_bytes() const {
+    std::int64_t n = 0;
+    for (const auto& [i, lw] : layers_) n += lw->bytes();
+    return n;
+}
+
+} // namespace moecut::engine

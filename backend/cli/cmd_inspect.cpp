@@ -18,7 +18,6 @@ struct InspectOptions {
     std::string dir;
     bool json = false;
 };
-} // namespace
 
 void register_inspect(CLI::App& root) {
     auto opts = std::make_shared<InspectOptions>();
@@ -33,5 +32,9 @@ void register_inspect(CLI::App& root) {
         std::fflush(stdout);
     });
 }
+
+} // namespace
+
+const CommandRegistrar kRegisterInspect{10, register_inspect};
 
 } // namespace moecut::cli

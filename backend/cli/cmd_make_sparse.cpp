@@ -25,7 +25,6 @@ void run(const MakeSparseArgs& a) {
                ckpt.shards().size(), ckpt.entries().size(), ckpt.bytes_on_disk());
 }
 
-} // namespace
 
 void register_make_sparse(CLI::App& root) {
     auto args = std::make_shared<MakeSparseArgs>();
@@ -37,5 +36,9 @@ void register_make_sparse(CLI::App& root) {
     cmd->add_option("--out", args->out, "Output folder (must not exist)")->required();
     cmd->callback([args] { run(*args); });
 }
+
+} // namespace
+
+const CommandRegistrar kRegisterMakeSparse{21, register_make_sparse};
 
 } // namespace moecut::cli

@@ -46,7 +46,6 @@ void run(const MakeTinyArgs& a) {
                a.fp8 ? ", fp8" : "", a.seed, ckpt.entries().size(), ckpt.bytes_on_disk());
 }
 
-} // namespace
 
 void register_make_tiny(CLI::App& root) {
     auto args = std::make_shared<MakeTinyArgs>();
@@ -61,5 +60,9 @@ void register_make_tiny(CLI::App& root) {
     cmd->add_option("--seed", args->seed, "Random seed")->capture_default_str();
     cmd->callback([args] { run(*args); });
 }
+
+} // namespace
+
+const CommandRegistrar kRegisterMakeTiny{20, register_make_tiny};
 
 } // namespace moecut::cli

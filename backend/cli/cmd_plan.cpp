@@ -33,7 +33,6 @@ void run(PlanArgs& a) {
     std::fflush(stdout);
 }
 
-} // namespace
 
 void register_plan(CLI::App& root) {
     auto a = std::make_shared<PlanArgs>();
@@ -52,5 +51,9 @@ void register_plan(CLI::App& root) {
     cmd->add_option("--out", a->out, "PLAN.json to write")->required();
     cmd->callback([a] { run(*a); });
 }
+
+} // namespace
+
+const CommandRegistrar kRegisterPlan{50, register_plan};
 
 } // namespace moecut::cli

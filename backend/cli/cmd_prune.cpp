@@ -40,7 +40,6 @@ void run(const PruneArgs& a) {
     std::fflush(stdout);
 }
 
-} // namespace
 
 void register_prune(CLI::App& root) {
     auto a = std::make_shared<PruneArgs>();
@@ -54,5 +53,9 @@ void register_prune(CLI::App& root) {
                   "make-sparse, whose data are holes too");
     cmd->callback([a] { run(*a); });
 }
+
+} // namespace
+
+const CommandRegistrar kRegisterPrune{60, register_prune};
 
 } // namespace moecut::cli

@@ -184,7 +184,6 @@ void run_power(const PowerArgs& a) {
                method);
 }
 
-} // namespace
 
 void register_stats(CLI::App& root) {
     CLI::App* stats = root.add_subcommand("stats", "Intervals, tests and sample sizes for loop rates");
@@ -220,5 +219,9 @@ void register_stats(CLI::App& root) {
     p->add_flag("--json", pw->json, "Print {\"n_per_arm\",...} (or {\"power\",...} with --n) as JSON");
     p->callback([pw] { run_power(*pw); });
 }
+
+} // namespace
+
+const CommandRegistrar kRegisterStats{90, register_stats};
 
 } // namespace moecut::cli

@@ -39,7 +39,6 @@ void run(const TokenizeArgs& a) {
     fmt::print("{}\n", out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
-} // namespace
 
 void register_tokenize(CLI::App& root) {
     auto args = std::make_shared<TokenizeArgs>();
@@ -50,5 +49,9 @@ void register_tokenize(CLI::App& root) {
     cmd->add_flag("--no-special-tokens", args->no_special, "Do not add the BOS/EOS template of the post-processor");
     cmd->callback([args] { run(*args); });
 }
+
+} // namespace
+
+const CommandRegistrar kRegisterTokenize{30, register_tokenize};
 
 } // namespace moecut::cli

@@ -44,7 +44,6 @@ void run(const VerifyArgs& a) {
     if (!r.problems.empty()) throw ExitCode{kExitBadInput};
 }
 
-} // namespace
 
 void register_verify(CLI::App& root) {
     auto a = std::make_shared<VerifyArgs>();
@@ -54,5 +53,9 @@ void register_verify(CLI::App& root) {
     cmd->add_flag("--json", a->json, "Print one JSON object");
     cmd->callback([a] { run(*a); });
 }
+
+} // namespace
+
+const CommandRegistrar kRegisterVerify{61, register_verify};
 
 } // namespace moecut::cli

@@ -12,14 +12,7 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", std::string("moecut ") + MOECUT_VERSION);
     app.require_subcommand(1);
 
-    moecut::cli::register_inspect(app);
-    moecut::cli::register_make_tiny(app);
-    moecut::cli::register_make_sparse(app);
-    moecut::cli::register_stats(app);
-    moecut::cli::register_tokenize(app);
-    moecut::cli::register_plan(app);
-    moecut::cli::register_prune(app);
-    moecut::cli::register_verify(app);
+    for (const auto& command : moecut::cli::registered_commands()) command.add(app);
 
     try {
         app.parse(argc, argv);

@@ -30,12 +30,12 @@ double lowest(torch::Dtype dt) {
     }
 }
 
-// Softmax attention of q [B, Hq, T, Dk] against k [B, Hkv, T, Dk] and
-// v [B, Hkv, T, Dv]; allowed [B, T, T]. One sequence at a time keeps the
-// score matrix at [Hq, T, T]. Returns [B, T, Hq * Dv].
+// Softmax attention of q [B, Hq, T, Dk] against k [B, Hkv, S, Dk] and
+// v [B, Hkv, S, Dv]; allowed [B, T, S]. One sequence at a time keeps the
+// score matrix at [Hq, T, S]. Returns [B, T, Hq * Dv].
 torch::Tensor core_attention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
                              const torch::Tensor& allowed, double scale) {
-    const std::int64_t B = q.size(0), Hq = q.size(1), T = q.size(2), Hkv = k.size(1);
+    const std::int64_t B = q.size(0), Hq = q.size(1), T = q.size(2), Hkv = k.size(1), S = k.size(2);
     const std::int64_t rep = Hq / Hkv;
     const double fill = lowest(q.scalar_type());
     std::vector<torch::Tensor> outs;
@@ -43,10 +43,10 @@ torch::Tensor core_attention(const torch::Tensor& q, const torch::Tensor& k, con
     for (std::int64_t b = 0; b < B; ++b) {
         auto kb = k[b], vb = v[b];
         if (rep > 1) {  // head h uses kv head h / rep, as transformers' repeat_kv
-            kb = kb.unsqueeze(1).expand({Hkv, rep, T, kb.size(-1)}).reshape({Hq, T, kb.size(-1)});
-            vb = vb.unsqueeze(1).expand({Hkv, rep, T, vb.size(-1)}).reshape({Hq, T, vb.size(-1)});
+            kb = kb.unsqueeze(1).expand({Hkv, rep, S, kb.size(-1)}).reshape({Hq, S, kb.size(-1)});
+            vb = vb.unsqueeze(1).expand({Hkv, rep, S, vb.size(-1)}).reshape({Hq, S, vb.size(-1)});
         }
-        auto scores = torch::matmul(q[b], kb.transpose(-1, -2)) * scale;  // [Hq, T, T]
+        auto scores = torch::matmul(q[b], kb.transpose(-1, -2)) * scale;  // [Hq, T, S]
         scores = scores.masked_fill(allowed[b].logical_not().unsqueeze(0), fill);
         auto probs = torch::softmax(scores, -1, torch::kFloat32).to(q.scalar_type());
         outs.push_back(torch::matmul(probs, vb));  // [Hq, T, Dv]
@@ -55,8 +55,8 @@ torch::Tensor core_attention(const torch::Tensor& q, const torch::Tensor& k, con
     return out.transpose(1, 2).reshape({B, T, -1});
 }
 
-torch::Tensor gqa_forward(const LayerWeights& w, const ArchDescriptor& arch, const torch::Tensor& x,
-                          const AttentionState& st) {
+torch::Tensor gqa_forward(const LayerWeights& w, const ArchDescriptor& arch, const LayerSpec& spec,
+                          const torch::Tensor& x, const AttentionState& st) {
     const auto& a = arch.attention;
     const std::int64_t B = x.size(0), T = x.size(1);
     auto q = proj(x, w.get("self_attn.q_proj"), w.find("self_attn.q_proj.bias")).view({B, T, -1, a.head_dim});
@@ -68,13 +68,19 @@ torch::Tensor gqa_forward(const LayerWeights& w, const ArchDescriptor& arch, con
     }
     q = apply_rope(q, st.rope, a.rope.style);
     k = apply_rope(k, st.rope, a.rope.style);
+    if (st.cache) {  // the roped keys and the values, [B, S, Hkv, D]
+        auto& c = st.cache->layer(spec.index);
+        k = LayerCache::append(c.k, k);
+        v = LayerCache::append(c.v, v);
+    }
     auto out = core_attention(q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2), st.allowed,
                               attention_scale(arch));
     return proj(out, w.get("self_attn.o_proj"), w.find("self_attn.o_proj.bias"));
 }
 
-bool indexer_skipped(const ArchDescriptor& arch, const AttentionState& st, std::int64_t T) {
-    return st.indexer_dense_shortcut && T <= arch.indexer->topk;
+// S: the keys a query may see (T without a cache, cached + new with one).
+bool indexer_skipped(const ArchDescriptor& arch, const AttentionState& st, std::int64_t S) {
+    return st.indexer_dense_shortcut && S <= arch.indexer->topk;
 }
 
 torch::Tensor mla_forward(const LayerWeights& w, const ArchDescriptor& arch, const LayerSpec& spec,
@@ -99,24 +105,35 @@ torch::Tensor mla_forward(const LayerWeights& w, const ArchDescriptor& arch, con
     auto ckv = proj(x, w.get("self_attn.kv_a_proj_with_mqa"), w.find("self_attn.kv_a_proj_with_mqa.bias"));
     auto c = rms_norm(ckv.narrow(-1, 0, a.kv_lora_rank), w.get("self_attn.kv_a_layernorm"), kMlaNormEps);
     auto k_rot = apply_rope(ckv.narrow(-1, a.kv_lora_rank, rope).unsqueeze(2), st.rope, a.rope.style);  // [B,T,1,r]
-    auto kv = proj(c, w.get("self_attn.kv_b_proj")).view({B, T, nh, nope + vd});
+    std::int64_t S = T;
+    if (st.cache) {  // the compressed latent and the roped shared key, not the expanded K/V
+        auto& lc = st.cache->layer(spec.index);
+        c = LayerCache::append(lc.latent, c);
+        k_rot = LayerCache::append(lc.k_rot, k_rot.squeeze(2)).unsqueeze(2);
+        S = c.size(1);
+    }
+    auto kv = proj(c, w.get("self_attn.kv_b_proj")).view({B, S, nh, nope + vd});
     auto k_nope = kv.narrow(-1, 0, nope);
     auto v = kv.narrow(-1, nope, vd);
 
     auto query = torch::cat({q_nope, q_rot}, -1);
-    auto key = torch::cat({k_nope, k_rot.expand({B, T, nh, rope})}, -1);
+    auto key = torch::cat({k_nope, k_rot.expand({B, S, nh, rope})}, -1);
 
     torch::Tensor allowed = st.allowed;
-    if (arch.indexer && !indexer_skipped(arch, st, T)) {
-        if (spec.indexer == IndexerKind::Full) {
+    if (arch.indexer) {
+        const bool skip = indexer_skipped(arch, st, S);
+        // With a cache a full layer's indexer keys are cached even while the
+        // dense shortcut applies: later steps select over them.
+        if (spec.indexer == IndexerKind::Full && (!skip || st.cache)) {
             if (!q_resid.defined())
                 throw InputError(fmt::format("layer {}: the DSA indexer needs q_lora_rank > 0", spec.index));
-            st.index_selected = indexer_select(w, arch, x, q_resid, st);
-        } else if (!st.index_selected.defined()) {
+            auto selected = indexer_select(w, arch, x, q_resid, st, spec.index);
+            st.index_selected = skip ? torch::Tensor() : selected;
+        } else if (!skip && !st.index_selected.defined()) {
             throw InputError(fmt::format("layer {}: shared DSA layer without an earlier full indexer layer",
                                          spec.index));
         }
-        allowed = allowed.logical_and(st.index_selected);
+        if (!skip) allowed = allowed.logical_and(st.index_selected);
     }
     auto out = core_attention(query.transpose(1, 2), key.transpose(1, 2), v.transpose(1, 2), allowed,
                               attention_scale(arch));
@@ -152,7 +169,7 @@ torch::Tensor attention_allowed(std::int64_t B, std::int64_t T, const torch::Ten
 }
 
 torch::Tensor indexer_select(const LayerWeights& w, const ArchDescriptor& arch, const torch::Tensor& x,
-                             const torch::Tensor& q_resid, const AttentionState& st) {
+                             const torch::Tensor& q_resid, const AttentionState& st, int layer) {
     const auto& ix = *arch.indexer;
     const std::int64_t B = x.size(0), T = x.size(1);
     const std::int64_t rope = arch.attention.qk_rope_head_dim, D = ix.head_dim, nI = ix.n_heads;
@@ -163,17 +180,19 @@ torch::Tensor indexer_select(const LayerWeights& w, const ArchDescriptor& arch, 
     auto k = torch::layer_norm(proj(x, w.get("self_attn.indexer.wk")), {D}, w.get("self_attn.indexer.k_norm"),
                                w.get("self_attn.indexer.k_norm.bias"), kIndexerNormEps);  // [B, T, D]
     k = torch::cat({apply_rope(k.narrow(-1, 0, rope), st.rope, ix.rope_style), k.narrow(-1, rope, D - rope)}, -1);
+    if (st.cache) k = LayerCache::append(st.cache->layer(layer).index_k, k);  // [B, S, D]
+    const std::int64_t S = k.size(1);
     const auto& wp = w.get("self_attn.indexer.weights_proj");
     auto weights = torch::linear(x.to(wp.scalar_type()), wp).to(torch::kFloat32) *
                    std::pow(static_cast<double>(nI), -0.5);  // [B, T, nI]
 
-    const std::int64_t topk = std::min<std::int64_t>(ix.topk, T);
+    const std::int64_t topk = std::min<std::int64_t>(ix.topk, S);
     const double scale = std::pow(static_cast<double>(D), -0.5);
-    auto selected = torch::zeros({B, T, T}, torch::TensorOptions().dtype(torch::kBool).device(x.device()));
+    auto selected = torch::zeros({B, T, S}, torch::TensorOptions().dtype(torch::kBool).device(x.device()));
     for (std::int64_t b = 0; b < B; ++b) {
         // score[s, t] = sum_h w[s, h] * relu(q[s, h] . k[t] * scale)
         auto scores = torch::relu(torch::matmul(q[b].to(torch::kFloat32), k[b].to(torch::kFloat32).t()) * scale);
-        auto index = torch::matmul(weights[b].unsqueeze(-2), scores).squeeze(-2);  // [T, T]
+        auto index = torch::matmul(weights[b].unsqueeze(-2), scores).squeeze(-2);  // [T, S]
         index = index.masked_fill(st.allowed[b].logical_not(), -std::numeric_limits<double>::infinity());
         auto idx = std::get<1>(index.topk(topk, -1));
         selected[b].scatter_(-1, idx, true);
@@ -183,7 +202,7 @@ torch::Tensor indexer_select(const LayerWeights& w, const ArchDescriptor& arch, 
 
 torch::Tensor attention_forward(const LayerWeights& w, const ArchDescriptor& arch, const LayerSpec& spec,
                                 const torch::Tensor& x, AttentionState& state) {
-    if (arch.attention.kind == AttentionKind::Gqa) return gqa_forward(w, arch, x, state);
+    if (arch.attention.kind == AttentionKind::Gqa) return gqa_forward(w, arch, spec, x, state);
     return mla_forward(w, arch, spec, x, state);
 }
 

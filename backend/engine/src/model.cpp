@@ -97,6 +97,7 @@ Model Model::open(const std::filesystem::path& dir, ModelOptions options) {
 }
 
 const ArchDescriptor& Model::arch() const { return impl_->arch; }
+KvCache Model::new_cache(std::int64_t batch) const { return KvCache(impl_->arch, batch, impl_->options.device); }
 const Checkpoint& Model::checkpoint() const { return impl_->ckpt; }
 const ModelOptions& Model::options() const { return impl_->options; }
 WeightStore& Model::weights() { return *impl_->weights; }
@@ -131,7 +132,20 @@ ForwardResult Model::forward(const torch::Tensor& input_ids, const ForwardOption
                                               : torch::ones({B * T}, torch::kBool).to(fo.taps->device);
     }
 
-    AttentionState st = m.make_state(B, T, mask);
+    AttentionState st;
+    if (fo.cache) {
+        if (fo.run_mtp) throw std::invalid_argument("Model: run_mtp is not available with a KV cache");
+        if (fo.cache->batch() != B || fo.cache->device() != dev)
+            throw std::invalid_argument(fmt::format("Model: the KV cache holds {} sequences on {}, the input {} on {}",
+                                                    fo.cache->batch(), fo.cache->device().str(), B, dev.str()));
+        auto pos = fo.cache->begin_step(mask, T);
+        st.allowed = fo.cache->allowed(T, m.arch.attention.sliding_window);
+        st.rope = rope_table_at(m.arch.attention.rope, m.rotary_dim(), pos, dev, m.options.dtype);
+        st.indexer_dense_shortcut = m.options.indexer_dense_shortcut;
+        st.cache = fo.cache;
+    } else {
+        st = m.make_state(B, T, mask);
+    }
     auto h = torch::embedding(m.weights->embed_tokens(), ids);
     for (std::int64_t i = 0; i < m.arch.num_hidden_layers; ++i) h = m.decoder_layer(static_cast<int>(i), h, st, fo.taps);
     st = AttentionState();

@@ -84,16 +84,38 @@ RopeTable rope_table(const RopeSpec& spec, std::int64_t rotary_dim, std::int64_t
     return t;
 }
 
+RopeTable rope_table_at(const RopeSpec& spec, std::int64_t rotary_dim, const torch::Tensor& positions,
+                        torch::Device device, torch::Dtype dtype) {
+    const std::int64_t max_pos = positions.numel() ? positions.max().item<std::int64_t>() : 0;
+    RopeTable full = rope_table(spec, rotary_dim, max_pos + 1, device, dtype);
+    auto flat = positions.to(device, torch::kLong).reshape({-1});
+    auto shape = positions.sizes().vec();
+    shape.push_back(rotary_dim / 2);
+    RopeTable t;
+    t.rotary_dim = rotary_dim;
+    t.cos = full.cos.index_select(0, flat).view(shape);
+    t.sin = full.sin.index_select(0, flat).view(shape);
+    return t;
+}
+
 torch::Tensor apply_rope(const torch::Tensor& x, const RopeTable& table, RopeStyle style) {
     const std::int64_t D = x.size(-1);
     const std::int64_t r = table.rotary_dim;
     const std::int64_t T = x.size(1);
-    // cos/sin broadcast over batch and heads: [1, T, (1,) r/2].
+    // cos/sin broadcast over batch and heads: [1, T, (1,) r/2], or [B, T, (1,) r/2]
+    // for per-sequence positions.
     auto shape = std::vector<std::int64_t>(static_cast<std::size_t>(x.dim()), 1);
     shape[1] = T;
     shape.back() = r / 2;
-    auto cos = table.cos.narrow(0, 0, T).reshape(shape);
-    auto sin = table.sin.narrow(0, 0, T).reshape(shape);
+    torch::Tensor cos, sin;
+    if (table.cos.dim() == 3) {
+        shape[0] = x.size(0);
+        cos = table.cos.reshape(shape);
+        sin = table.sin.reshape(shape);
+    } else {
+        cos = table.cos.narrow(0, 0, T).reshape(shape);
+        sin = table.sin.narrow(0, 0, T).reshape(shape);
+    }
 
     auto rot = r == D ? x : x.narrow(-1, 0, r);
     torch::Tensor out;

@@ -9,7 +9,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <stdexcept>
+
+#if defined(__unix__) || defined(__APPLE__)
+#include <sys/mman.h>
+#include <unistd.h>
+#endif
 
 namespace moecut::engine {
 
@@ -59,6 +65,27 @@ torch::Tensor fp8_table(DType t) {
         v[static_cast<std::size_t>(i)] = t == DType::F8_E4M3 ? e4m3_to_float(b) : e5m2_to_float(b);
     }
     return torch::from_blob(v.data(), {256}, torch::kFloat32).clone();
+}
+
+// Streaming: once a tensor is copied out, its pages of the (read-only,
+// shared) checkpoint mapping leave the process's resident set, so that RSS
+// stays near one layer instead of growing with every layer read. Pages
+// shared with a neighbouring tensor stay.
+void drop_mapped_pages(const Checkpoint& ckpt, std::string_view name) {
+#if defined(__unix__) || defined(__APPLE__)
+    const auto* e = ckpt.find(name);
+    if (!e) return;
+    auto bytes = ckpt.bytes(*e);
+    const auto page = static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE));
+    auto begin = reinterpret_cast<std::uintptr_t>(bytes.data());
+    auto end = begin + bytes.size();
+    begin = (begin + page - 1) / page * page;
+    end = end / page * page;
+    if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);
+#else
+    (void)ckpt;
+    (void)name;
+#endif
 }
 
 torch::Tensor raw_bytes(const Checkpoint& ckpt, const Checkpoint::Entry& e) {
@@ -142,8 +169,13 @@ WeightStore::~WeightStore() = default;
 
 torch::Tensor WeightStore::load(std::string_view name, torch::Dtype dtype) const {
     const auto& e = require(ckpt_, name);
-    if (is_fp8(e.info->dtype)) return load_fp8_on_device(ckpt_, name, dtype, options_.device);
-    return load_tensor(ckpt_, name, dtype, options_.device);
+    torch::Tensor t = is_fp8(e.info->dtype) ? load_fp8_on_device(ckpt_, name, dtype, options_.device)
+                                            : load_tensor(ckpt_, name, dtype, options_.device);
+    if (options_.streaming) {  // t is an owning copy
+        drop_mapped_pages(ckpt_, name);
+        if (is_fp8(e.info->dtype)) drop_mapped_pages(ckpt_, scale_inv_name(name));
+    }
+    return t;
 }
 
 void WeightStore::add(LayerWeights& lw, const std::string& key, const std::string& name, torch::Dtype dtype,

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "moecut/arch.h"
+#include "moecut/engine/kv_cache.h"
 #include "moecut/engine/weights.h"
 
 #include <torch/types.h>
@@ -18,7 +19,9 @@ namespace moecut::engine {
 // ---- RoPE (rope.cpp) --------------------------------------------------------
 
 struct RopeTable {
-    torch::Tensor cos, sin;       // [T, rotary_dim / 2], in the compute dtype
+    // [T, rotary_dim / 2] for positions 0..T-1, or [B, T, rotary_dim / 2]
+    // for per-sequence positions (rope_table_at); in the compute dtype.
+    torch::Tensor cos, sin;
     std::int64_t rotary_dim = 0;  // leading dims of a head that rotate
 };
 
@@ -30,6 +33,10 @@ double rope_attention_factor(const RopeSpec& spec);
 // cos/sin for positions 0..T-1.
 RopeTable rope_table(const RopeSpec& spec, std::int64_t rotary_dim, std::int64_t T, torch::Device device,
                      torch::Dtype dtype);
+// cos/sin for explicit positions [B, T] (int64): rows of the positions-0..max
+// table, so equal positions give bit-identical values to rope_table's.
+RopeTable rope_table_at(const RopeSpec& spec, std::int64_t rotary_dim, const torch::Tensor& positions,
+                        torch::Device device, torch::Dtype dtype);
 // Rotates the first table.rotary_dim entries of the last axis of x, laid out
 // [B, T, heads, D] or [B, T, D]. Interleaved rotates adjacent pairs in place
 // (the output keeps its layout); half-split rotates (x_i, x_{i+d/2}).
@@ -47,7 +54,8 @@ torch::Tensor attention_allowed(std::int64_t B, std::int64_t T, const torch::Ten
 
 // Per-forward state shared by the layers.
 struct AttentionState {
-    torch::Tensor allowed;         // [B, T, T] bool
+    // [B, T, S] bool: S = T without a cache, cached + new slots with one.
+    torch::Tensor allowed;
     RopeTable rope;                // for the main attention and the indexer
     // DSA: the latest full layer's selection ([B, T, T] bool), which shared
     // layers reuse. Undefined when the dense shortcut applies.
@@ -55,6 +63,9 @@ struct AttentionState {
     // When T <= index_topk, every causally valid key is in the top-k, so the
     // indexer changes nothing: skip it (exactly equal). Off: always run it.
     bool indexer_dense_shortcut = true;
+    // Incremental decoding: each layer appends its new keys (or latent, and
+    // indexer keys) here and attends over the whole cached sequence.
+    KvCache* cache = nullptr;
 };
 
 // The softmax scale of a layer's attention (head_dim^-0.5, or for MLA
@@ -68,10 +79,11 @@ torch::Tensor attention_forward(const LayerWeights& w, const ArchDescriptor& arc
                                 const torch::Tensor& x, AttentionState& state);
 
 // The DSA lightning indexer of a full layer: the keys each query keeps
-// ([B, T, T] bool, min(index_topk, T) per row, then limited to allowed keys by
-// the caller). q_resid: the q_a_layernorm output [B, T, q_lora_rank].
+// ([B, T, S] bool, min(index_topk, S) per row, then limited to allowed keys by
+// the caller). q_resid: the q_a_layernorm output [B, T, q_lora_rank]. With
+// state.cache, `layer` names the cache layer its keys are appended to.
 torch::Tensor indexer_select(const LayerWeights& w, const ArchDescriptor& arch, const torch::Tensor& x,
-                             const torch::Tensor& q_resid, const AttentionState& state);
+                             const torch::Tensor& q_resid, const AttentionState& state, int layer = -1);
 
 // ---- MLPs and MoE (moe.cpp) -------------------------------------------------
 

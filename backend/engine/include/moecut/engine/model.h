@@ -6,11 +6,13 @@
 //
 // The forward runs the whole batch layer by layer (hidden states [B, T, H]
 // kept between layers); in streaming mode one decoder layer's weights are
-// resident at a time. Generation, KV caches and tokenizers are elsewhere.
+// resident at a time. With a KvCache (kv_cache.h) the forward is incremental:
+// the ids are the tokens after those already cached. Generation: generate.h.
 #pragma once
 
 #include "moecut/arch.h"
 #include "moecut/checkpoint.h"
+#include "moecut/engine/kv_cache.h"
 #include "moecut/engine/weights.h"
 
 #include <torch/types.h>
@@ -68,6 +70,12 @@ struct ForwardOptions {
     // Token t+1 for each position t, [B, T]. Default: input_ids shifted left,
     // the last position taking the trunk's greedy prediction.
     torch::Tensor mtp_next_ids;
+    // Incremental forward: input_ids [B, T] follow the tokens already in the
+    // cache, which grows by T slots. attention_mask then marks the real tokens
+    // of this step (left padding: zeros before a sequence's first token), and
+    // each sequence's positions continue from its own count of real tokens.
+    // Not with run_mtp. After an exception the cache is unusable.
+    KvCache* cache = nullptr;
 };
 
 struct ForwardResult {
@@ -90,6 +98,9 @@ public:
     const Checkpoint& checkpoint() const;
     const ModelOptions& options() const;
     WeightStore& weights();
+
+    // An empty cache for `batch` sequences on the model's device.
+    KvCache new_cache(std::int64_t batch) const;
 
     // input_ids: [B, T] int64 (any device).
     ForwardResult forward(const torch::Tensor& input_ids, const ForwardOptions& options = {});

@@ -287,11 +287,73 @@ def probe_prompt(doc) -> str:
     return "\n".join(out)
 
 
+# ---------------------------------------------------------------- probe leakage
+# The same rules as moecut's DuplicateFinder (backend/core/src/near_duplicate.cpp),
+# which tests/core/test_corpus_dedup.cpp applies to the committed files.
+def dedup_normalise(text: str) -> bytes:
+    text = re.sub(r"[ \t\n\r\f\v]+", " ", text).strip(" ")
+    return text.translate(str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")).encode("utf-8")
+
+
+def byte_shingles(b: bytes, n: int = 5) -> set[bytes]:
+    if not b:
+        return set()
+    return {b} if len(b) < n else {b[i:i + n] for i in range(len(b) - n + 1)}
+
+
+def leaky_probes(prompts: list[str], others: list[str], threshold: float = 0.8, prefix: int = 512) -> list[int]:
+    """Indices of prompts that repeat an earlier prompt or duplicate a document:
+    the normalised prompt begins a document (exact), or its byte 5-grams have
+    Jaccard >= threshold with the document's start of the same length (near)."""
+    docs = [dedup_normalise(t) for t in others]
+    postings: dict[bytes, list[int]] = {}
+    for i, d in enumerate(docs):
+        for sh in byte_shingles(d[:prefix]):
+            postings.setdefault(sh, []).append(i)
+    bad, seen = [], set()
+    for k, text in enumerate(prompts):
+        p = dedup_normalise(text)[:prefix]
+        if p in seen or any(d.startswith(p) for d in docs):
+            bad.append(k)
+            continue
+        seen.add(p)
+        a = byte_shingles(p)
+        # A document with Jaccard >= t misses at most (1 - t)|A| of A's shingles, so it
+        # holds at least one of the floor((1 - t)|A|) + 1 rarest ones.
+        rare = sorted(a, key=lambda sh: len(postings.get(sh, ())))[:int((1 - threshold) * len(a)) + 1]
+        cands = {i for sh in rare for i in postings.get(sh, ())}
+        for i in cands:
+            b = byte_shingles(docs[i][:len(p)])
+            if len(a & b) / len(a | b) >= threshold:
+                bad.append(k)
+                break
+    return bad
+
+
+def filter_existing(out: Path) -> None:
+    """Drops leaky probes from committed files (train and calibration stay as they are)."""
+    others = []
+    for k in ("train", "calib_code", "calib_knowledge"):
+        others += [json.loads(l)["text"] for l in open(out / f"{k}.jsonl", encoding="utf-8")]
+    probes = [json.loads(l) for l in open(out / "probes.jsonl", encoding="utf-8")]
+    bad = set(leaky_probes([p["prompt"] for p in probes], others))
+    with open(out / "probes.jsonl", "w", encoding="utf-8") as f:
+        for k, p in enumerate(probes):
+            if k not in bad:
+                f.write(json.dumps(p, ensure_ascii=False) + "\n")
+    print(json.dumps({"probes": len(probes), "dropped": len(bad)}))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "resources" / "corpus"))
+    ap.add_argument("--filter-probes-only", action="store_true",
+                    help="only drop leaky probes from the files already in --out")
     args = ap.parse_args()
     out = Path(args.out)
+    if args.filter_probes_only:
+        filter_existing(out)
+        return
     out.mkdir(parents=True, exist_ok=True)
 
     docs = []
@@ -343,6 +405,9 @@ def main():
             counts[s] = counts.get(s, 0) + 1
     for f in files.values():
         f.close()
+    # Prompts are cut from singleton documents, yet a prompt (the first lines of
+    # its document) can still begin or nearly begin another document: drop those.
+    filter_existing(out)
     print(json.dumps({"documents": len(docs), "clusters": len(groups), "splits": counts, "probes": taken}))
 
 

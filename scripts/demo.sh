@@ -1,11 +1,51 @@
 #!/usr/bin/env bash
 # The main job on the embedded default: installs the dependencies, builds, and
-# runs the pipeline on the bundled demo checkpoint. For now (the pipeline grows
-# issue by issue) that is `moecut inspect` on the bundled tiny GLM-5-layout checkpoint.
+# runs the pipeline on the demo model:
+#   saliency on both calibration domains (code, knowledge)
+#   -> plan keeping about 66% of the experts of every MoE and MTP layer, ranked
+#      on code, with 2 knowledge swaps per layer
+#   -> prune -> verify
+# Outputs go to out/demo/ (override with MOECUT_DEMO_OUT). A few minutes on a
+# laptop CPU; set MOECUT_DEMO_SKIP_BUILD=1 to reuse an existing build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install-deps.sh
-bash scripts/build.sh
-model=resources/checkpoints/tiny-glm5
+if [ "${MOECUT_DEMO_SKIP_BUILD:-0}" != 1 ]; then
+  bash scripts/install-deps.sh
+  bash scripts/build.sh
+fi
+moecut=${MOECUT_BIN:-build/backend/cli/moecut}
+out=${MOECUT_DEMO_OUT:-out/demo}
+max_tokens=${MOECUT_DEMO_TOKENS:-16384}
+
+# The shipped demo model (trained, with its tokenizer) when present; else the
+# bundled tiny GLM-5-layout checkpoint (random weights, no tokenizer), whose
+# 512-id vocabulary takes the ids of a small byte-level test tokenizer.
+model=resources/models/tiny-glm5-moe
+tok=()
+if [ ! -f "$model/config.json" ]; then
+  model=resources/checkpoints/tiny-glm5
+  tok=(--tokenizer tests/data/tokenizers/whitespace_bytelevel)
+fi
+experts=$(sed -n 's/.*"n_routed_experts": *\([0-9]*\).*/\1/p' "$model/config.json" | head -1)
+keep=$(( (experts * 66 + 50) / 100 ))
+
+rm -rf "$out"
+mkdir -p "$out"
 echo "== moecut inspect $model"
-build/backend/cli/moecut inspect "$model"
+"$moecut" inspect "$model"
+echo "== moecut saliency: $model on code + knowledge, $max_tokens tokens"
+"$moecut" saliency --model "$model" "${tok[@]}" \
+  --data resources/corpus/calib_code.jsonl --data resources/corpus/calib_knowledge.jsonl \
+  --seq-len 256 --max-tokens "$max_tokens" --out "$out/saliency.safetensors"
+echo "== moecut plan: keep $keep of $experts experts per layer, 2 knowledge swaps"
+"$moecut" plan --saliency "$out/saliency.safetensors" --keep "$keep" --criterion reap --domain code \
+  --swap-domain knowledge --swaps 2 --out "$out/plan.json"
+echo "== moecut prune"
+"$moecut" prune --model "$model" --plan "$out/plan.json" --out "$out/pruned"
+echo "== moecut verify"
+"$moecut" verify "$out/pruned"
+echo
+echo "Outputs:"
+echo "  saliency   $out/saliency.safetensors"
+echo "  plan       $out/plan.json"
+echo "  pruned     $out/pruned/"

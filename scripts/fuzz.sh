@@ -25,7 +25,7 @@ for i in "${!pids[@]}"; do
     tail -50 "build-fuzz/$(basename "${targets[$i]}").log" >&2
     rc=1
   else
-    grep -E "stat::number_of_executed_runs" "build-fuzz/$(basename "${targets[$i]}").log" || true
+    grep -E "stat::number_of_executed_units" "build-fuzz/$(basename "${targets[$i]}").log" || true
   fi
 done
 exit $rc

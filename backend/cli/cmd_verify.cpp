@@ -1,6 +1,6 @@
 // moecut verify DIR [--json]: structural check of a (pruned) checkpoint
-// against its config.json, from headers only. Exit 0 when consistent, 2 when
-// there are problems or the input is unreadable.
+// against its config.json, from headers only. Exit 0 when consistent, 1 when
+// it was read and has problems (each listed), 2 when it cannot be read at all.
 #include "commands.h"
 
 #include "moecut/error.h"
@@ -41,14 +41,13 @@ void run(const VerifyArgs& a) {
         for (const auto& p : r.problems) fmt::print("  {}\n", p);
     }
     std::fflush(stdout);
-    if (!r.problems.empty()) throw ExitCode{kExitBadInput};
+    if (!r.problems.empty()) throw ExitCode{kExitFailure};
 }
-
 
 void register_verify(CLI::App& root) {
     auto a = std::make_shared<VerifyArgs>();
     CLI::App* cmd = root.add_subcommand(
-        "verify", "Check a (pruned) checkpoint's structure against its config.json (headers only); exit 2 on problems");
+        "verify", "Check a (pruned) checkpoint's structure against its config.json (headers only); exit 1 on problems");
     cmd->add_option("DIR", a->dir, "Checkpoint folder")->required();
     cmd->add_flag("--json", a->json, "Print one JSON object");
     cmd->callback([a] { run(*a); });

@@ -257,12 +257,12 @@ TEST(PruneCli, VerifyFindsInconsistencies) {
     cfg["num_experts"] = 9;
     test::write_text(out / "config.json", cfg.dump(2));
     const auto v = run_moecut({"verify", out.string()});
-    EXPECT_EQ(v.exit_code, 2);
+    EXPECT_EQ(v.exit_code, 1);  // read fine, found problems (2 is for unreadable input)
     EXPECT_NE(v.out.find("routed expert ids are not 0..8 (9 experts in config.json): missing 8"), std::string::npos)
         << v.out;
     EXPECT_NE(v.out.find("experts_after = 8, but config.json says 9"), std::string::npos) << v.out;
     const auto vj = run_moecut({"verify", "--json", out.string()});
-    EXPECT_EQ(vj.exit_code, 2);
+    EXPECT_EQ(vj.exit_code, 1);
     EXPECT_EQ(json::parse(vj.out).at("ok"), false);
 
     // The unpruned source verifies.

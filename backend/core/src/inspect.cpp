@@ -1,6 +1,7 @@
 // moecut inspect: compares a checkpoint's tensor headers with the structure
 // its config.json implies. Reads headers only; linear in the tensor count.
 #include "moecut/inspect.h"
+#include "moecut/tensor_names.h"
 
 #include "moecut/arch.h"
 #include "moecut/checkpoint.h"
@@ -54,28 +55,6 @@ std::int64_t numel(const std::vector<std::int64_t>& s) {
 }
 
 bool is_fp8(DType t) { return t == DType::F8_E4M3 || t == DType::F8_E5M2; }
-
-// The layer index of "model.layers.<i>.…", or -1.
-int layer_of(std::string_view name) {
-    constexpr std::string_view kPrefix = "model.layers.";
-    if (!name.starts_with(kPrefix)) return -1;
-    name.remove_prefix(kPrefix.size());
-    int v = 0;
-    std::size_t i = 0;
-    for (; i < name.size() && i < 7 && name[i] >= '0' && name[i] <= '9'; ++i) v = v * 10 + (name[i] - '0');
-    if (i == 0 || i >= name.size() || name[i] != '.') return -1;
-    return v;
-}
-
-// Fused transformers-v5 expert tensors anywhere in the checkpoint mean the
-// fused layout.
-ExpertLayout detect_layout(const Checkpoint& ck) {
-    for (const auto& e : ck.entries()) {
-        std::string_view n = e.info->name;
-        if (n.ends_with(".experts.gate_up_proj") || n.ends_with(".experts.down_proj")) return ExpertLayout::Fused;
-    }
-    return ExpertLayout::PerExpert;
-}
 
 struct LayerTotals {
     std::int64_t params = 0;
@@ -143,7 +122,7 @@ json describe_arch(const ArchDescriptor& d) {
 json inspect_checkpoint(const std::filesystem::path& dir) {
     const Checkpoint ck = Checkpoint::open(dir);
     const ArchDescriptor d = ArchDescriptor::from_config(ck.config(), ck.config_path().string());
-    const ExpertLayout layout = detect_layout(ck);
+    const ExpertLayout layout = detect_expert_layout(ck);
     const std::vector<ExpectedTensor> expected = d.expected_tensors(layout);
 
     std::unordered_map<std::string_view, std::size_t> index;
@@ -168,7 +147,7 @@ json inspect_checkpoint(const std::filesystem::path& dir) {
         const TensorInfo& t = *e.info;
         const std::string_view name = t.name;
         dtype_bytes[std::string(dtype_name(t.dtype))] += t.nbytes();
-        const int layer = layer_of(name);
+        const int layer = layer_of_tensor(name);
         LayerTotals* lt = layer >= 0 && static_cast<std::size_t>(layer) < per_layer.size() ? &per_layer[layer] : nullptr;
         if (lt) lt->bytes += t.nbytes();
 

@@ -35,29 +35,10 @@ std::vector<ByteRange> row_ranges(const SafetensorsFile& f, const TensorInfo& t,
 
 } // namespace
 
-int layer_of_name(std::string_view name) {
-    constexpr std::string_view kPrefix = "model.layers.";
-    if (!name.starts_with(kPrefix)) return -1;
-    name.remove_prefix(kPrefix.size());
-    int v = 0;
-    std::size_t i = 0;
-    for (; i < name.size() && i < 7 && name[i] >= '0' && name[i] <= '9'; ++i) v = v * 10 + (name[i] - '0');
-    if (i == 0 || i >= name.size() || name[i] != '.') return -1;
-    return v;
-}
-
 std::uint64_t PrunedTensor::nbytes() const {
     std::uint64_t n = 0;
     for (const auto& r : ranges) n += r.length;
     return n;
-}
-
-ExpertLayout detect_expert_layout(const Checkpoint& ck) {
-    for (const auto& e : ck.entries()) {
-        std::string_view n = e.info->name;
-        if (n.ends_with(".experts.gate_up_proj") || n.ends_with(".experts.down_proj")) return ExpertLayout::Fused;
-    }
-    return ExpertLayout::PerExpert;
 }
 
 std::vector<PrunedTensor> plan_pruned_tensors(const Checkpoint& ck, const ArchDescriptor& arch, ExpertLayout layout,
@@ -85,7 +66,7 @@ std::vector<PrunedTensor> plan_pruned_tensors(const Checkpoint& ck, const ArchDe
         for (const TensorInfo* tp : order) {
             const TensorInfo& t = *tp;
             PrunedTensor p{t.name, t.dtype, t.shape, &f, {}};
-            const int layer = layer_of_name(t.name);
+            const int layer = layer_of_tensor(t.name);
             auto lit = layer >= 0 ? layers.find(layer) : layers.end();
             if (lit == layers.end()) {
                 if (layer >= 0 && !known_layers.count(layer) && t.name.find(".experts.") != std::string::npos)

@@ -5,6 +5,7 @@
 #include "moecut/arch.h"
 #include "moecut/checkpoint.h"
 #include "moecut/prune_plan.h"
+#include "moecut/tensor_names.h"
 
 #include <cstdint>
 #include <string>
@@ -25,12 +26,6 @@ struct PrunedTensor {
     std::vector<ByteRange> ranges;  // concatenated, they are the tensor's bytes
     std::uint64_t nbytes() const;
 };
-
-// The layer index of "model.layers.<i>.…", or -1.
-int layer_of_name(std::string_view name);
-
-// Expert tensors anywhere in the fused transformers-v5 form mean the fused layout.
-ExpertLayout detect_expert_layout(const Checkpoint& ckpt);
 
 // Every tensor of the output, in the source's order (shards, then data
 // offset). Throws InputError if the checkpoint lacks a tensor the plan needs

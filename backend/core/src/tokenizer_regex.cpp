@@ -42,7 +42,7 @@ std::string oniguruma_to_pcre2(std::string_view p) {
         const char c = p[i];
         if (c == '\\' && i + 1 < p.size()) {
             const char e = p[i + 1];
-            std::string_view set, in_set;
+            std::string_view set;
             bool negated = false;
             switch (e) {
             case 's': set = kSpace; break;

@@ -4,6 +4,7 @@
 
 #include "moecut/arch.h"
 #include "moecut/checkpoint.h"
+#include "moecut/tensor_names.h"
 #include "moecut/inspect.h"
 #include "moecut/prune_plan.h"
 #include "prune_tensors.h"
@@ -31,11 +32,11 @@ void check_expert_ids(const Checkpoint& ck, const ArchDescriptor& arch, std::vec
     for (const LayerSpec& l : arch.layers)
         if (l.is_moe) {
             ids[l.index];
-            prefix[l.index] = arch.mlp_prefix(l.index, detail::detect_expert_layout(ck)) + "experts.";
+            prefix[l.index] = arch.mlp_prefix(l.index, detect_expert_layout(ck)) + "experts.";
         }
     for (const auto& e : ck.entries()) {
         const std::string_view name = e.info->name;
-        const int layer = detail::layer_of_name(name);
+        const int layer = layer_of_tensor(name);
         auto it = prefix.find(layer);
         if (it == prefix.end() || !name.starts_with(it->second)) continue;
         const std::string_view rest = name.substr(it->second.size());
@@ -44,7 +45,7 @@ void check_expert_ids(const Checkpoint& ck, const ArchDescriptor& arch, std::vec
         if (d == 0 || d >= rest.size() || rest[d] != '.') continue;  // fused tensors: their shape is checked
         ids[layer].insert(std::stoll(std::string(rest.substr(0, d))));
     }
-    if (detail::detect_expert_layout(ck) == ExpertLayout::Fused) return;
+    if (detect_expert_layout(ck) == ExpertLayout::Fused) return;
     for (const auto& [layer, found] : ids) {
         std::vector<std::int64_t> missing, extra;
         for (std::int64_t e = 0; e < E; ++e)

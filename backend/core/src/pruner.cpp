@@ -147,7 +147,7 @@ PruneResult prune_checkpoint(const std::filesystem::path& src, const Plan& plan,
                                            "prune anyway)",
                                            want, src.string(), res.source_fingerprint));
     if (!opts.structure_only) refuse_sparse_shards(ck);
-    const ExpertLayout layout = detail::detect_expert_layout(ck);
+    const ExpertLayout layout = detect_expert_layout(ck);
     const std::vector<detail::PrunedTensor> tensors = detail::plan_pruned_tensors(ck, arch, layout, plan);
     const auto k = static_cast<std::int64_t>(plan.keep_count());
     ordered_json edits;

@@ -101,7 +101,7 @@ const std::string& tiny_chat_template() {
         "{%- elif m.role == 'tool' -%}<|observation|>\n{{ m.content }}"
         "{%- endif -%}"
         "{%- endfor -%}"
-        "{%- if add_generation_prompt -%}<|assistant|>\n{%- endif -%}";
+        "{%- if add_generation_prompt -%}{{ '<|assistant|>\n' }}{%- endif -%}";
     return kTemplate;
 }
 

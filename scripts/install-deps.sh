@@ -7,6 +7,9 @@ PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git
   nlohmann-json3-dev libcli11-dev libfmt-dev libspdlog-dev libpcre2-dev libicu-dev libsqlite3-dev sqlite3
   libtorch-dev libgloo-dev
+  # LibTorch's matrix products go through libblas.so.3: OpenBLAS takes that slot and is
+  # 10-30x faster than the reference BLAS for training and saliency on CPU.
+  libopenblas0-pthread
   qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
   qt6-svg-dev libqcustomplot-dev libqcustomplot2.1-qt6 libgl1-mesa-dev
   libgtest-dev libgmock-dev

@@ -69,8 +69,11 @@ torch::Tensor fp8_table(DType t) {
 
 // Streaming: once a tensor is copied out, its pages of the (read-only,
 // shared) checkpoint mapping leave the process's resident set, so that RSS
-// stays near one layer instead of growing with every layer read. Pages
-// shared with a neighbouring tensor stay.
+// stays near one layer instead of growing with every layer read. The range
+// is rounded out to whole pages: a page shared with a neighbouring tensor is
+// dropped too (the mapping is read-only and file-backed, so a later read
+// faults it back in from the page cache), else one page per tensor boundary
+// would stay and grow with depth.
 void drop_mapped_pages(const Checkpoint& ckpt, std::string_view name) {
 #if defined(__unix__) || defined(__APPLE__)
     const auto* e = ckpt.find(name);
@@ -79,12 +82,36 @@ void drop_mapped_pages(const Checkpoint& ckpt, std::string_view name) {
     const auto page = static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE));
     auto begin = reinterpret_cast<std::uintptr_t>(bytes.data());
     auto end = begin + bytes.size();
-    begin = (begin + page - 1) / page * page;
-    end = end / page * page;
+    begin = begin / page * page;
+    end = (end + page - 1) / page * page;
     if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);
 #else
     (void)ckpt;
     (void)name;
+#endif
+}
+
+// After a whole layer is loaded: its tensors' pages once more, each range
+// widened by the kernel's fault-around window (64 KiB, within the file's
+// mapping), because faulting in one tensor also maps already-cached pages
+// around it, including those of tensors dropped before.
+void drop_layer_pages(const Checkpoint& ckpt, const std::string& prefix) {
+#if defined(__unix__) || defined(__APPLE__)
+    constexpr std::uintptr_t kAround = 64 * 1024;
+    const auto page = static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE));
+    for (const auto& e : ckpt.entries()) {
+        if (e.info->name.compare(0, prefix.size(), prefix) != 0) continue;
+        auto bytes = ckpt.bytes(e);
+        const auto p = reinterpret_cast<std::uintptr_t>(bytes.data());
+        const std::uintptr_t base = p - (e.file->data_offset() + e.info->begin);  // the mapping's start
+        const std::uintptr_t limit = (base + e.file->file_size() + page - 1) / page * page;
+        const std::uintptr_t lo = (p - base > kAround ? p - kAround : base) / page * page;
+        const std::uintptr_t hi = std::min(limit, (p + bytes.size() + kAround + page - 1) / page * page);
+        if (hi > lo) ::madvise(reinterpret_cast<void*>(lo), hi - lo, MADV_DONTNEED);
+    }
+#else
+    (void)ckpt;
+    (void)prefix;
 #endif
 }
 
@@ -285,6 +312,7 @@ const LayerWeights& WeightStore::layer(int index) {
     if (auto it = layers_.find(index); it != layers_.end()) return *it->second;
     if (options_.streaming) layers_.clear();
     auto lw = std::make_unique<LayerWeights>(load_layer(index));
+    if (options_.streaming) drop_layer_pages(ckpt_, arch_.layer_prefix(index));
     ++loads_;
     const auto* ptr = lw.get();
     layers_[index] = std::move(lw);

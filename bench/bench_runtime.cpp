@@ -28,6 +28,8 @@
 #include <span>
 #include <string>
 
+#include <unistd.h>
+
 using namespace moecut;
 using namespace moecut::engine;
 namespace fs = std::filesystem;

@@ -182,8 +182,13 @@ TEST(SaliencyCli, BadInputIsOneLineAndExitTwo) {
                     (f.tmp / "x.safetensors").string()});
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_NE(r.err.find(":1: \"text\" needs a tokenizer"), std::string::npos) << r.err;
+    // No such device, here (no CUDA) or on a GPU machine.
     r = run_moecut({"saliency", "--model", f.model.string(), "--data", f.code.string(), "--out",
-                    (f.tmp / "x.safetensors").string(), "--device", "cuda"});
+                    (f.tmp / "x.safetensors").string(), "--device", "cuda:99"});
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("--device cuda:99"), std::string::npos) << r.err;
+    r = run_moecut({"saliency", "--model", f.model.string(), "--data", f.code.string(), "--out",
+                    (f.tmp / "x.safetensors").string(), "--device", "gpu"});
     EXPECT_EQ(r.exit_code, 2) << r.err;
     EXPECT_FALSE(std::filesystem::exists(f.tmp / "x.safetensors"));
 }

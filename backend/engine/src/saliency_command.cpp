@@ -25,10 +25,19 @@ torch::Device parse_device(const std::string& s, const DistEnv& env) {
     if (s == "cuda" || s.rfind("cuda:", 0) == 0) {
         if (!torch::cuda::is_available())
             throw InputError(fmt::format("--device {}: no CUDA device (or this LibTorch has no CUDA)", s));
-        if (s == "cuda") return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(env.local_rank));
-        try {
-            return torch::Device(s);
-        } catch (const std::exception&) {
+        std::optional<torch::Device> d;
+        if (s == "cuda") d = torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(env.local_rank));
+        else
+            try {
+                d = torch::Device(s);
+            } catch (const std::exception&) {
+            }
+        if (d) {
+            const auto n = static_cast<int>(torch::cuda::device_count());
+            if (d->index() >= n)
+                throw InputError(fmt::format("--device {}: there {} {} CUDA device{}", d->str(), n == 1 ? "is" : "are",
+                                             n, n == 1 ? "" : "s"));
+            return *d;
         }
     }
     throw InputError(fmt::format("--device must be cpu, cuda or cuda:N, not \"{}\"", s));

@@ -209,6 +209,34 @@ TEST(SaliencyCli, TextCalibrationWithATokenizer) {
     EXPECT_EQ(t.tokens.at("all"), 600u);
 }
 
+TEST(SaliencyCli, ShippedDemoModelWithTextAndMessages) {
+    // The demo model's own tokenizer and chat template: corpus text lines and
+    // a messages file (domain "chat" from its stem).
+    const auto model = test::source_dir() / "resources" / "models" / "tiny-glm5-moe";
+    if (!std::filesystem::exists(model / "config.json")) GTEST_SKIP() << "no demo model";
+    TempDir tmp;
+    const auto corpus = test::source_dir() / "resources" / "corpus";
+    test::write_text(tmp / "chat.jsonl",
+                     R"({"messages": [{"role": "user", "content": "What does len() return?"}, )"
+                     R"({"role": "assistant", "content": "The number of items."}]})"
+                     "\n"
+                     R"({"messages": [{"role": "user", "content": "Sort a list."}, )"
+                     R"({"role": "assistant", "content": "Use sorted(xs)."}]})"
+                     "\n");
+    const auto out = tmp / "s.safetensors";
+    const auto r = run_moecut({"saliency", "--model", model.string(), "--data", (corpus / "calib_code.jsonl").string(),
+                               "--data", (corpus / "calib_knowledge.jsonl").string(), "--data",
+                               (tmp / "chat.jsonl").string(), "--max-tokens", "1500", "--seq-len", "128", "--out",
+                               out.string()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto t = read_saliency_file(out);
+    EXPECT_EQ(t.domains, (std::vector<std::string>{"all", "code", "knowledge", "chat"}));
+    EXPECT_EQ(t.mtp_layers.size(), 1u);
+    EXPECT_GT(t.tokens.at("chat"), 10u);
+    EXPECT_LT(t.tokens.at("chat"), 100u);  // two short conversations: the rest of the budget goes elsewhere
+    EXPECT_EQ(t.tokens.at("all"), 1500u);
+}
+
 TEST(SaliencyCli, MainJobPipelineSmall) {
     Fixture f;
     const auto sal = f.tmp / "sal.safetensors", plan = f.tmp / "plan.json", pruned = f.tmp / "pruned";

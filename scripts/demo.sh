@@ -5,6 +5,8 @@
 #   -> plan keeping about 66% of the experts of every MoE and MTP layer, ranked
 #      on code, with 2 knowledge swaps per layer
 #   -> prune -> verify
+#   -> the first quality check: held-out probe perplexity per source and a
+#      greedy generation, from the original and the pruned model
 # Outputs go to out/demo/ (override with MOECUT_DEMO_OUT). A few minutes on a
 # laptop CPU; set MOECUT_DEMO_SKIP_BUILD=1 to reuse an existing build.
 set -euo pipefail
@@ -44,8 +46,22 @@ echo "== moecut prune"
 "$moecut" prune --model "$model" --plan "$out/plan.json" --out "$out/pruned"
 echo "== moecut verify"
 "$moecut" verify "$out/pruned"
+if [ -f "$model/tokenizer.json" ]; then
+  # Every 10th held-out probe (all five sources), scored by both models.
+  awk 'NR % 10 == 1' resources/corpus/probes.jsonl > "$out/probes-sample.jsonl"
+  for m in "$model" "$out/pruned"; do
+    echo "== moecut score $m: $(wc -l < "$out/probes-sample.jsonl") held-out probes"
+    "$moecut" score --model "$m" --data "$out/probes-sample.jsonl" | tee "$out/score-$(basename "$m").txt" | tail -n 6
+  done
+  for m in "$model" "$out/pruned"; do
+    echo "== moecut generate $m (greedy)"
+    "$moecut" generate --model "$m" --prompt $'def fibonacci(n):\n' --max-new-tokens 48
+  done
+fi
 echo
 echo "Outputs:"
 echo "  saliency   $out/saliency.safetensors"
 echo "  plan       $out/plan.json"
 echo "  pruned     $out/pruned/"
+[ -f "$out/score-pruned.txt" ] && echo "  scores     $out/score-$(basename "$model").txt, $out/score-pruned.txt"
+exit 0

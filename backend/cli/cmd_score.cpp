@@ -70,11 +70,15 @@ std::vector<Line> read_lines(const std::string& file, std::int64_t vocab) {
         if (!j.is_object()) bad_line(file, n, "not a JSON object");
         Line l;
         l.number = n;
-        const bool has_text = j.contains("text"), has_tokens = j.contains("tokens");
-        if (has_text == has_tokens) bad_line(file, n, "needs exactly one of \"text\" and \"tokens\"");
-        if (has_text) {
-            if (!j["text"].is_string()) bad_line(file, n, "\"text\" must be a string");
-            l.text = j["text"].get<std::string>();
+        // "prompt" is the text field of moecut's probe sets (resources/corpus/probes.jsonl).
+        const int texts = static_cast<int>(j.contains("text")) + static_cast<int>(j.contains("prompt"));
+        const bool has_tokens = j.contains("tokens");
+        if (texts + static_cast<int>(has_tokens) != 1)
+            bad_line(file, n, "needs exactly one of \"text\", \"prompt\" and \"tokens\"");
+        if (texts == 1) {
+            const char* key = j.contains("text") ? "text" : "prompt";
+            if (!j[key].is_string()) bad_line(file, n, fmt::format("\"{}\" must be a string", key));
+            l.text = j[key].get<std::string>();
         } else {
             if (!j["tokens"].is_array()) bad_line(file, n, "\"tokens\" must be a list of token ids");
             for (const auto& v : j["tokens"]) {

@@ -52,12 +52,16 @@ TEST(GenerateCli, TokenIdsWithoutATokenizer) {
     const auto gen = out.at("generated_ids").get<std::vector<int>>();
     ASSERT_FALSE(gen.empty());
     EXPECT_LE(gen.size(), 6u);
-    for (int id : gen) EXPECT_TRUE(id >= 0 && id < 512);
+    for (int id : gen) {
+        EXPECT_TRUE(id >= 0 && id < 512);
+    }
     EXPECT_TRUE(out.at("text").is_null());
     const std::string stop = out.at("stop_reason");
     // The checkpoint's EOS is 2 (generation_config.json).
     EXPECT_EQ(stop, gen.back() == 2 ? "eos" : "max_tokens");
-    if (stop == "max_tokens") EXPECT_EQ(gen.size(), 6u);
+    if (stop == "max_tokens") {
+        EXPECT_EQ(gen.size(), 6u);
+    }
     // Greedy is deterministic; so is a seeded temperature.
     EXPECT_EQ(json::parse(run_moecut(args).out).at("generated_ids"), out.at("generated_ids"));
     auto hot = args;
@@ -166,6 +170,26 @@ TEST(ScoreCli, LogProbsAndPerplexityPerLineAndTag) {
     EXPECT_NE(r.out.find("tag code"), std::string::npos);
 }
 
+// The probe-set format ("prompt", "source") on the shipped demo model: a
+// trained model predicts held-out code far better than uniform over its vocabulary.
+TEST(ScoreCli, ProbeLinesOnTheShippedModel) {
+    if (!have_engine()) GTEST_SKIP() << "built without the LibTorch engine";
+    const auto model = std::filesystem::path(MOECUT_SOURCE_DIR) / "resources" / "models" / "tiny-glm5-moe";
+    test::TempDir tmp;
+    const auto data = tmp / "probes.jsonl";
+    test::write_text(data, "{\"id\": \"a\", \"prompt\": \"def main():\\n    return 0\\n\", \"source\": \"python\"}\n"
+                           "{\"id\": \"b\", \"prompt\": \"for f in *.txt; do\\n  echo \\\"$f\\\"\\ndone\", "
+                           "\"source\": \"shell\"}\n");
+    const auto r = run_moecut({"score", "--model", model.string(), "--data", data.string(), "--json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const json out = json::parse(r.out);
+    EXPECT_EQ(out.at("by_tag").at("python").at("lines"), 1);
+    EXPECT_EQ(out.at("by_tag").at("shell").at("lines"), 1);
+    const double vocab = json::parse(test::read_text(model / "config.json")).at("vocab_size").get<double>();
+    EXPECT_LT(out.at("overall").at("perplexity").get<double>(), vocab / 4);
+    EXPECT_GT(out.at("overall").at("perplexity").get<double>(), 1.0);
+}
+
 TEST(ScoreCli, BadDataNamesFileAndLine) {
     if (!have_engine()) GTEST_SKIP() << "built without the LibTorch engine";
     test::TempDir tmp;
@@ -175,6 +199,7 @@ TEST(ScoreCli, BadDataNamesFileAndLine) {
         {"{\"tokens\": [1, 2]}\n{oops\n", ":2: not valid JSON"},
         {"[1, 2]\n", ":1: not a JSON object"},
         {"{\"tokens\": [1, 2], \"text\": \"a\"}\n", ":1: needs exactly one"},
+        {"{\"tokens\": [1, 2], \"prompt\": \"a\"}\n", ":1: needs exactly one"},
         {"{\"tokens\": [1, 9999]}\n", ":1: token id 9999 outside"},
         {"{\"tokens\": [1, \"a\"]}\n", ":1: \"tokens\" must be"},
         {"{\"tokens\": [1]}\n", ":1: fewer than 2 tokens"},

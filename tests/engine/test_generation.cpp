@@ -20,19 +20,6 @@ using namespace moecut::engine;
 
 namespace {
 
-std::string fnv1a64(const std::filesystem::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::uint64_t h = 0xCBF29CE484222325ull;
-    char buf[1 << 16];
-    while (in.read(buf, sizeof buf) || in.gcount() > 0)
-        for (std::streamsize i = 0; i < in.gcount(); ++i) {
-            h ^= static_cast<unsigned char>(buf[i]);
-            h *= 0x100000001B3ull;
-        }
-    char out[17];
-    std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(h));
-    return out;
-}
 
 Family family_named(const std::string& model_type) {
     for (Family f : {Family::GlmMoeDsa, Family::Glm4Moe, Family::DeepseekV3, Family::DeepseekV32, Family::Qwen3Moe,
@@ -188,8 +175,8 @@ TEST(Generation, GreedyMatchesTransformers) {
         o.layout = c["layout"] == "fused" ? ExpertLayout::Fused : ExpertLayout::PerExpert;
         o.seed = c["seed"].get<std::uint64_t>();
         make_tiny_checkpoint(o, tmp / "m");
-        ASSERT_EQ(fnv1a64(tmp / "m" / "config.json"), c["config_fnv1a64"]) << "rerun scripts/make_generation_goldens.py";
-        ASSERT_EQ(fnv1a64(tmp / "m" / "model.safetensors"), c["weights_fnv1a64"])
+        ASSERT_EQ(test::file_fnv1a64(tmp / "m" / "config.json"), c["config_fnv1a64"]) << "rerun scripts/make_generation_goldens.py";
+        ASSERT_EQ(test::file_fnv1a64(tmp / "m" / "model.safetensors"), c["weights_fnv1a64"])
             << "make-tiny's weights changed: rerun scripts/make_generation_goldens.py";
         auto model = Model::open(tmp / "m");
         EXPECT_EQ(eos_token_ids(tmp / "m"), c["eos_token_id"].get<std::vector<std::int64_t>>());

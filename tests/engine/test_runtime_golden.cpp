@@ -24,18 +24,6 @@ using namespace moecut::engine;
 
 namespace {
 
-std::string fnv1a64(const std::filesystem::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::uint64_t h = 0xCBF29CE484222325ull;
-    char buf[1 << 16];
-    while (in.read(buf, sizeof buf) || in.gcount() > 0) {
-        for (std::streamsize i = 0; i < in.gcount(); ++i) {
-            h ^= static_cast<unsigned char>(buf[i]);
-            h *= 0x100000001B3ull;
-        }
-    }
-    return fmt::format("{:016x}", h);
-}
 
 // The expected tensors and metadata of one case.
 struct Golden {
@@ -112,9 +100,9 @@ TEST_P(RuntimeGolden, MatchesTransformers) {
     test::TempDir tmp;
     const auto ckpt = tmp / "ckpt";
     make_tiny_checkpoint(o, ckpt);
-    ASSERT_EQ(fnv1a64(ckpt / "config.json"), g.meta.at("config_fnv1a64"))
+    ASSERT_EQ(test::file_fnv1a64(ckpt / "config.json"), g.meta.at("config_fnv1a64"))
         << "make-tiny's config changed: rerun scripts/make_runtime_goldens.py";
-    ASSERT_EQ(fnv1a64(ckpt / "model.safetensors"), g.meta.at("weights_fnv1a64"))
+    ASSERT_EQ(test::file_fnv1a64(ckpt / "model.safetensors"), g.meta.at("weights_fnv1a64"))
         << "make-tiny's weights changed: rerun scripts/make_runtime_goldens.py";
 
     auto model = Model::open(ckpt);

@@ -23,22 +23,11 @@ namespace {
 
 std::filesystem::path model_dir() { return test::source_dir() / "resources" / "models" / "tiny-glm5-moe"; }
 
-std::string fnv1a64(const std::filesystem::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::uint64_t h = 0xCBF29CE484222325ull;
-    char buf[1 << 16];
-    while (in.read(buf, sizeof buf) || in.gcount() > 0)
-        for (std::streamsize i = 0; i < in.gcount(); ++i) {
-            h ^= static_cast<unsigned char>(buf[i]);
-            h *= 0x100000001B3ull;
-        }
-    return fmt::format("{:016x}", h);
-}
 
 std::map<std::string, torch::Tensor> read_golden(const std::filesystem::path& file) {
     std::map<std::string, torch::Tensor> t;
     auto f = SafetensorsFile::open(file);
-    EXPECT_EQ(f.metadata().at("weights_fnv1a64"), fnv1a64(model_dir() / "model.safetensors"))
+    EXPECT_EQ(f.metadata().at("weights_fnv1a64"), test::file_fnv1a64(model_dir() / "model.safetensors"))
         << "the shipped weights changed: remake the goldens (scripts/make_tiny_model_goldens.py)";
     for (const auto& info : f.tensors()) {
         auto bytes = f.bytes(info);

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <random>
@@ -96,5 +97,20 @@ void write_text(const std::filesystem::path& p, const std::string& text) {
 
 std::filesystem::path source_dir() { return MOECUT_SOURCE_DIR; }
 std::filesystem::path test_data_dir() { return MOECUT_TEST_DATA; }
+
+std::string file_fnv1a64(const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::uint64_t h = 0xCBF29CE484222325ull;
+    char buf[1 << 16];
+    while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+        for (std::streamsize i = 0; i < in.gcount(); ++i) {
+            h ^= static_cast<unsigned char>(buf[i]);
+            h *= 0x100000001B3ull;
+        }
+    }
+    char out[17];
+    std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(h));
+    return out;
+}
 
 } // namespace moecut::test

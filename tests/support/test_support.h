@@ -36,5 +36,8 @@ std::string read_text(const std::filesystem::path& p);
 void write_text(const std::filesystem::path& p, const std::string& text);
 std::filesystem::path source_dir();    // the repository root
 std::filesystem::path test_data_dir(); // tests/data
+// 64-bit FNV-1a of a file's bytes as 16 hex digits: the fingerprint the fixture
+// scripts record of the checkpoints they ran the reference on.
+std::string file_fnv1a64(const std::filesystem::path& p);
 
 } // namespace moecut::test

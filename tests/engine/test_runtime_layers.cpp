@@ -10,6 +10,7 @@
 #include "test_support.h"
 
 #include <gtest/gtest.h>
+#include <torch/cuda.h>
 #include <torch/types.h>
 
 #include <fmt/format.h>
@@ -205,6 +206,39 @@ TEST(RuntimeBf16, RunsAndStaysCloseToFloat32) {
             total += a.size(0);
         }
         EXPECT_GE(static_cast<double>(same), 0.8 * static_cast<double>(total)) << family_model_type(f);
+    }
+}
+
+// CUDA against CPU on every family, fp32 (streaming, FP8 dequantised on the
+// device) and bf16. Skips on machines without a GPU; the device session runs it.
+TEST(RuntimeCuda, MatchesCpuForEveryFamily) {
+    if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA device";
+    test::TempDir tmp;
+    for (Family f : {Family::GlmMoeDsa, Family::Glm4Moe, Family::DeepseekV3, Family::DeepseekV32, Family::Qwen3Moe,
+                     Family::Qwen2Moe, Family::Mixtral}) {
+        const bool fp8 = f == Family::DeepseekV3;
+        const auto dir = make_tiny(tmp, f, 3, ExpertLayout::PerExpert, fp8);
+        auto cpu = Model::open(dir);
+        ModelOptions go;
+        go.device = torch::Device(torch::kCUDA, 0);
+        go.streaming = true;
+        auto gpu = Model::open(dir, go);
+        auto ids = random_ids(2, 40, cpu.arch().vocab_size, 11);
+        RoutingTaps tc, tg;
+        ForwardOptions fc, fg;
+        fc.taps = &tc;
+        fg.taps = &tg;
+        auto lc = cpu.forward(ids, fc).logits;
+        auto lg = gpu.forward(ids, fg).logits.cpu();
+        EXPECT_LE(max_diff(lc, lg), 1e-4) << family_model_type(f);
+        ASSERT_EQ(tc.layers.size(), tg.layers.size());
+        for (std::size_t i = 0; i < tc.layers.size(); ++i)
+            EXPECT_TRUE(std::get<0>(tc.layers[i].topk_idx.sort(-1)).equal(std::get<0>(tg.layers[i].topk_idx.cpu().sort(-1))))
+                << family_model_type(f) << " layer " << tc.layers[i].layer;
+        go.dtype = torch::kBFloat16;
+        auto bf = Model::open(dir, go);
+        auto lb = bf.forward(ids).logits.cpu();
+        EXPECT_LE(max_diff(lb, lc), 0.03 * lc.abs().max().item<double>() + 1e-3) << family_model_type(f);
     }
 }
 

@@ -14,12 +14,15 @@
 //     on the same hidden states.
 //   Qwen2-MoE (softmax without renormalisation) is not exact: the weights keep
 //   the full softmax denominator. Not tested here.
+// And pruned tiny checkpoints load in transformers with the same logits
+// (tests/data/pruned, scripts/make_pruned_goldens.py).
 #include "moecut/checkpoint.h"
 #include "moecut/engine/layers.h"
 #include "moecut/engine/model.h"
 #include "moecut/engine/weights.h"
 #include "moecut/prune_plan.h"
 #include "moecut/pruner.h"
+#include "moecut/safetensors.h"
 #include "moecut/safetensors_writer.h"
 #include "moecut/tiny_checkpoint.h"
 #include "test_support.h"
@@ -29,6 +32,7 @@
 
 #include <cstring>
 #include <limits>
+#include <map>
 #include <set>
 
 using namespace moecut;
@@ -217,6 +221,63 @@ void check_softmax_family(Family f) {
     EXPECT_TRUE(masking_mattered) << "the source never routed to a dropped expert: the test proves nothing";
 }
 
+// The expected tensors and metadata of one golden case.
+struct Golden {
+    std::map<std::string, torch::Tensor> t;
+    std::map<std::string, std::string> meta;
+
+    explicit Golden(const std::filesystem::path& file) {
+        auto f = SafetensorsFile::open(file);
+        meta = f.metadata();
+        for (const auto& info : f.tensors()) {
+            auto bytes = f.bytes(info);
+            auto dt = info.dtype == DType::I64 ? torch::kLong : torch::kFloat32;
+            t[info.name] = torch::from_blob(const_cast<std::byte*>(bytes.data()), info.shape, dt).clone();
+        }
+    }
+};
+
+Family family_of(const std::string& model_type) {
+    for (Family f : {Family::GlmMoeDsa, Family::Glm4Moe, Family::DeepseekV3, Family::DeepseekV32, Family::Qwen3Moe,
+                     Family::Qwen2Moe, Family::Mixtral})
+        if (family_model_type(f) == model_type) return f;
+    throw std::runtime_error("unknown family " + model_type);
+}
+
+// Regenerates the source, prunes it with the recorded plan, checks that the
+// pruned bytes are those transformers ran, and compares the logits.
+void check_transformers_golden(const std::string& name) {
+    const auto dir = test::test_data_dir() / "pruned" / name;
+    Golden g(dir / "expected.safetensors");
+    TinyOptions o;
+    o.family = family_of(g.meta.at("family"));
+    o.seed = std::stoull(g.meta.at("seed"));
+    ASSERT_EQ(g.meta.at("layout"), "per-expert");
+    ASSERT_EQ(g.meta.at("fp8"), "0");
+    test::TempDir tmp;
+    make_tiny_checkpoint(o, tmp / "src");
+    prune_checkpoint(tmp / "src", read_plan(dir / "plan.json"), tmp / "pruned");
+    ASSERT_EQ(test::file_fnv1a64(tmp / "pruned" / "config.json"), g.meta.at("config_fnv1a64"))
+        << "the pruned config changed: rerun scripts/make_pruned_goldens.py";
+    ASSERT_EQ(test::file_fnv1a64(tmp / "pruned" / "model.safetensors"), g.meta.at("weights_fnv1a64"))
+        << "the pruned weights changed: rerun scripts/make_pruned_goldens.py";
+
+    auto model = Model::open(tmp / "pruned");
+    ForwardOptions fo;
+    const bool mtp = g.t.count("mtp.logits") > 0;
+    EXPECT_EQ(mtp, model.arch().num_mtp_layers > 0);
+    if (mtp) {
+        fo.run_mtp = true;
+        fo.mtp_next_ids = g.t.at("mtp.next_ids");
+    }
+    auto out = model.forward(g.t.at("input_ids"), fo);
+    EXPECT_LE(max_diff(out.logits, g.t.at("logits")), 1e-4) << "max |logit error|";
+    if (mtp) EXPECT_LE(max_diff(out.mtp_logits, g.t.at("mtp.logits")), 1e-4) << "max |MTP logit error|";
+    // The golden tells pruned from unpruned: the source's logits differ.
+    auto source = Model::open(tmp / "src").forward(g.t.at("input_ids")).logits;
+    EXPECT_GT(max_diff(source, g.t.at("logits")), 1e-3);
+}
+
 } // namespace
 
 TEST(PrunedForward, GlmMoeDsaEqualsMaskedSource) { check_sigmoid_family(Family::GlmMoeDsa); }
@@ -225,3 +286,7 @@ TEST(PrunedForward, DeepseekV3GroupLimitedEqualsMaskedSource) { check_sigmoid_fa
 TEST(PrunedForward, DeepseekV32EqualsMaskedSource) { check_sigmoid_family(Family::DeepseekV32); }
 TEST(PrunedForward, Qwen3MoeLayersEqualMaskedRouting) { check_softmax_family(Family::Qwen3Moe); }
 TEST(PrunedForward, MixtralLayersEqualMaskedRouting) { check_softmax_family(Family::Mixtral); }
+
+TEST(PrunedForward, GlmMoeDsaMatchesTransformers) { check_transformers_golden("glm_moe_dsa"); }
+TEST(PrunedForward, DeepseekV3MatchesTransformers) { check_transformers_golden("deepseek_v3"); }
+TEST(PrunedForward, Qwen3MoeMatchesTransformers) { check_transformers_golden("qwen3_moe"); }

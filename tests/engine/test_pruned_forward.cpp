@@ -25,6 +25,7 @@
 #include "moecut/safetensors.h"
 #include "moecut/safetensors_writer.h"
 #include "moecut/tiny_checkpoint.h"
+#include "golden_fixture.h"
 #include "test_support.h"
 
 #include <gtest/gtest.h>
@@ -221,28 +222,8 @@ void check_softmax_family(Family f) {
     EXPECT_TRUE(masking_mattered) << "the source never routed to a dropped expert: the test proves nothing";
 }
 
-// The expected tensors and metadata of one golden case.
-struct Golden {
-    std::map<std::string, torch::Tensor> t;
-    std::map<std::string, std::string> meta;
-
-    explicit Golden(const std::filesystem::path& file) {
-        auto f = SafetensorsFile::open(file);
-        meta = f.metadata();
-        for (const auto& info : f.tensors()) {
-            auto bytes = f.bytes(info);
-            auto dt = info.dtype == DType::I64 ? torch::kLong : torch::kFloat32;
-            t[info.name] = torch::from_blob(const_cast<std::byte*>(bytes.data()), info.shape, dt).clone();
-        }
-    }
-};
-
-Family family_of(const std::string& model_type) {
-    for (Family f : {Family::GlmMoeDsa, Family::Glm4Moe, Family::DeepseekV3, Family::DeepseekV32, Family::Qwen3Moe,
-                     Family::Qwen2Moe, Family::Mixtral})
-        if (family_model_type(f) == model_type) return f;
-    throw std::runtime_error("unknown family " + model_type);
-}
+using test::Golden;
+using test::family_of;
 
 // Regenerates the source, prunes it with the recorded plan, checks that the
 // pruned bytes are those transformers ran, and compares the logits.

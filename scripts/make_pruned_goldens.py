@@ -84,16 +84,7 @@ def run_case(name, spec, moecut, work, out_root):
     hashes = {f: rg.fnv1a64(os.path.join(ckpt, f)) for f in ("config.json", "model.safetensors")}
 
     cfg_dict, tensors = rg.reference_copy(ckpt, os.path.join(work, name + "_ref"), False)
-    model, info = transformers.AutoModelForCausalLM.from_pretrained(
-        os.path.join(work, name + "_ref"), dtype=torch.float32, attn_implementation="eager",
-        experts_implementation="eager", output_loading_info=True)
-    model.eval()
-    if info["missing_keys"] or info.get("mismatched_keys"):
-        raise SystemExit(f"{name}: transformers did not load every weight: {info}")
-    n_layers = cfg_dict["num_hidden_layers"]
-    unexpected = [k for k in info["unexpected_keys"] if not k.startswith(f"model.layers.{n_layers}.")]
-    if unexpected:
-        raise SystemExit(f"{name}: unexpected keys {unexpected[:5]}")
+    model = rg.load_reference(name, os.path.join(work, name + "_ref"), cfg_dict)
 
     V = cfg_dict["vocab_size"]
     has_mtp = cfg_dict.get("num_nextn_predict_layers", 0) > 0

@@ -285,6 +285,23 @@ def mtp_forward(model, cfg_dict, tensors, layout, hidden, next_ids, rec):
     return logits
 
 
+def load_reference(name, ref, cfg_dict):
+    """Loads a reference copy in transformers (float32, eager) and insists that
+    every weight loaded: no missing or mismatched keys, and no unexpected ones
+    besides the MTP layer's (transformers has no MTP module)."""
+    model, info = transformers.AutoModelForCausalLM.from_pretrained(
+        ref, dtype=torch.float32, attn_implementation="eager", experts_implementation="eager",
+        output_loading_info=True)
+    model.eval()
+    if info["missing_keys"] or info.get("mismatched_keys"):
+        raise SystemExit(f"{name}: transformers did not load every weight: {info}")
+    n_layers = cfg_dict["num_hidden_layers"]
+    unexpected = [k for k in info["unexpected_keys"] if not k.startswith(f"model.layers.{n_layers}.")]
+    if unexpected:
+        raise SystemExit(f"{name}: unexpected keys {unexpected[:5]}")
+    return model
+
+
 def run_case(name, spec, moecut, work, out_root):
     family, layout, fp8, seed, T = spec
     ckpt = os.path.join(work, name)
@@ -296,16 +313,7 @@ def run_case(name, spec, moecut, work, out_root):
 
     ref = os.path.join(work, name + "_ref")
     cfg_dict, tensors = reference_copy(ckpt, ref, fp8)
-    model, info = transformers.AutoModelForCausalLM.from_pretrained(
-        ref, dtype=torch.float32, attn_implementation="eager", experts_implementation="eager",
-        output_loading_info=True)
-    model.eval()
-    if info["missing_keys"] or info.get("mismatched_keys"):
-        raise SystemExit(f"{name}: transformers did not load every weight: {info}")
-    n_layers = cfg_dict["num_hidden_layers"]
-    unexpected = [k for k in info["unexpected_keys"] if not k.startswith(f"model.layers.{n_layers}.")]
-    if unexpected:
-        raise SystemExit(f"{name}: unexpected keys {unexpected[:5]}")
+    model = load_reference(name, ref, cfg_dict)
 
     V = cfg_dict["vocab_size"]
     has_mtp = cfg_dict.get("num_nextn_predict_layers", 0) > 0

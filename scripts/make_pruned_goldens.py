@@ -20,13 +20,11 @@ moecut's logits with transformers'.
 
 Run:  /opt/refvenv/bin/python scripts/make_pruned_goldens.py --moecut build-rt/backend/cli/moecut
 """
-import argparse
 import json
 import os
 import shutil
 import subprocess
 import sys
-import tempfile
 
 import numpy as np
 import torch
@@ -131,18 +129,8 @@ def run_case(name, spec, moecut, work, out_root):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--moecut", required=True, help="path of the built moecut binary")
-    ap.add_argument("--out", default=os.path.join(rg.ROOT, "tests", "data", "pruned"))
-    ap.add_argument("cases", nargs="*", help="cases to make (default: all)")
-    a = ap.parse_args()
-    torch.manual_seed(0)
-    work = tempfile.mkdtemp(prefix="moecut_pruned_goldens_")
-    try:
-        for name in a.cases or CASES:
-            run_case(name, CASES[name], os.path.abspath(a.moecut), work, a.out)
-    finally:
-        shutil.rmtree(work)
+    rg.golden_main(__doc__, CASES, run_case, os.path.join(rg.ROOT, "tests", "data", "pruned"),
+                   "moecut_pruned_goldens_")
 
 
 if __name__ == "__main__":

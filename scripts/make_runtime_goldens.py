@@ -360,19 +360,24 @@ def run_case(name, spec, moecut, work, out_root):
     print(f"{name}: T={T} draw={attempt} moe layers={sorted(rec.layers)} mtp={'yes' if mtp else 'no'}")
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def golden_main(doc, cases, run, default_out, prefix):
+    """The command line both golden scripts share: --moecut BIN [--out DIR] [CASE ...]."""
+    ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--moecut", required=True, help="path of the built moecut binary")
-    ap.add_argument("--out", default=os.path.join(ROOT, "tests", "data", "runtime"))
+    ap.add_argument("--out", default=default_out)
     ap.add_argument("cases", nargs="*", help="cases to make (default: all)")
     a = ap.parse_args()
     torch.manual_seed(0)
-    work = tempfile.mkdtemp(prefix="moecut_goldens_")
+    work = tempfile.mkdtemp(prefix=prefix)
     try:
-        for name in a.cases or CASES:
-            run_case(name, CASES[name], os.path.abspath(a.moecut), work, a.out)
+        for name in a.cases or cases:
+            run(name, cases[name], os.path.abspath(a.moecut), work, a.out)
     finally:
         shutil.rmtree(work)
+
+
+def main():
+    golden_main(__doc__, CASES, run_case, os.path.join(ROOT, "tests", "data", "runtime"), "moecut_goldens_")
 
 
 if __name__ == "__main__":

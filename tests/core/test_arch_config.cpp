@@ -320,6 +320,21 @@ TEST(ArchConfig, UnknownModelTypeNamesSupported) {
     }
 }
 
+// Found by fuzz_config: a model_type holding a newline broke the one-line
+// message. Control bytes from the file are printed as \xNN.
+TEST(ArchConfig, ControlBytesInModelTypeStayOnOneLine) {
+    json c = load_config("mixtral_8x7b");
+    c["model_type"] = "qw\n3_moe\r";
+    try {
+        ArchDescriptor::from_config(c, "/x/config.json");
+        FAIL() << "no error";
+    } catch (const mc::InputError& e) {
+        std::string msg = e.what();
+        EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
+        EXPECT_TRUE(msg.starts_with("/x/config.json: unsupported model_type 'qw\\x0a3_moe\\x0d'")) << msg;
+    }
+}
+
 TEST(ArchConfig, BadConfigsNameTheField) {
     auto message = [](json c) {
         try {

@@ -1,0 +1,48 @@
+// Near-duplicate loops by windowed distinct-4 (loop_diversity_window.h).
+#include "loop_diversity_window.h"
+
+namespace moecut::detail {
+
+namespace {
+constexpr std::int64_t kGram = 4;
+}
+
+DiversityWindow::DiversityWindow(const LoopDetectorConfig& config)
+    : window_(config.window), limit_(config.max_distinct4 * static_cast<double>(config.window - kGram + 1)),
+      hash_(kGram), ring_(static_cast<std::size_t>(config.window), 0) {}
+
+double DiversityWindow::distinct4() const {
+    if (t_ < window_ - 1) return 1.0;
+    return static_cast<double>(distinct_) / static_cast<double>(window_ - kGram + 1);
+}
+
+bool DiversityWindow::push(const std::vector<std::int64_t>& x) {
+    t_ = static_cast<std::int64_t>(x.size()) - 1;
+    const std::size_t n = x.size();
+    hash_.push(static_cast<std::uint64_t>(x.back()), n > kGram ? static_cast<std::uint64_t>(x[n - 1 - kGram]) : 0);
+    if (!hash_.full()) return false;
+
+    const std::uint64_t key = hash_.key();
+    bool inserted = false;
+    Entry& e = grams_.slot(key, inserted);
+    const std::int64_t previous_end = e.last_end;
+    if (e.count++ == 0) ++distinct_;
+    e.last_end = t_ + 1;
+    ring_[static_cast<std::size_t>(t_ % window_)] = key;
+
+    // The 4-gram ending at t - window + 4 - 1 has left the window.
+    const std::int64_t leaving = t_ - (window_ - kGram + 1);
+    if (leaving >= kGram - 1) {
+        Entry& old = grams_.slot(ring_[static_cast<std::size_t>(leaving % window_)], inserted);
+        if (--old.count == 0) --distinct_;
+    }
+
+    if (t_ < window_ - 1) return false;
+    streak_ = static_cast<double>(distinct_) < limit_ ? streak_ + 1 : 0;
+    if (streak_ < window_) return false;
+    period_ = previous_end > 0 ? t_ - (previous_end - 1) : 0;
+    start_ = t_ - streak_ + 1 - window_ + 1;
+    return true;
+}
+
+} // namespace moecut::detail

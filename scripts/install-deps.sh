@@ -13,6 +13,9 @@ PACKAGES=(
   qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
   qt6-svg-dev libqcustomplot-dev libqcustomplot2.1-qt6 libgl1-mesa-dev
   libgtest-dev libgmock-dev
+  # The OpenAI-compatible server backend (libcurl) and its test server (a venv
+  # with llama-cpp-python: scripts/install-test-server.sh).
+  libcurl4-openssl-dev python3-venv python3-pip
   clang libclang-rt-dev
 )
 

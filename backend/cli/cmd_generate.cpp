@@ -6,6 +6,7 @@
 #include "moecut/chat_template.h"
 #include "moecut/engine/generate.h"
 #include "moecut/error.h"
+#include "moecut/sampling.h"
 #include "moecut/tokenizer.h"
 
 #include <fmt/core.h>
@@ -26,7 +27,14 @@ struct GenerateArgs {
     std::string model, prompt, prompt_tokens, device = "cpu";
     bool chat = false, json = false;
     std::int64_t max_new_tokens = 64;
-    double temperature = 0;
+    // Sampling: temperature 0 (greedy) stays generate's default; the other
+    // fields default to off (SamplerConfig's raw defaults).
+    SamplerConfig sampler = [] {
+        SamplerConfig c;
+        c.temperature = 0;
+        return c;
+    }();
+    std::string semantics = "vllm";
     std::uint64_t seed = 0;
 };
 
@@ -63,6 +71,9 @@ torch::Device parse_device(const std::string& d) {
 }
 
 void run(const GenerateArgs& a) {
+    SamplerConfig sc = a.sampler;
+    sc.semantics = parse_sampler_semantics(a.semantics, "--sampler-semantics");
+    sc.validate("generate");
     const std::filesystem::path dir = a.model;
     const bool text_prompt = !a.prompt.empty();
     if (text_prompt == !a.prompt_tokens.empty()) throw InputError("give exactly one of --prompt and --prompt-tokens");
@@ -100,10 +111,9 @@ void run(const GenerateArgs& a) {
     engine::GenerateOptions go;
     go.max_new_tokens = a.max_new_tokens;
     go.eos_ids = engine::eos_token_ids(dir);
-    std::unique_ptr<engine::Sampler> sampler;
-    if (a.temperature > 0) sampler = std::make_unique<engine::TemperatureSampler>(a.temperature, a.seed);
-    else sampler = std::make_unique<engine::GreedySampler>();
-    go.sampler = sampler.get();
+    std::vector<RowSampler> rows;
+    rows.emplace_back(sc, a.seed);  // --seed is the row's seed as given
+    go.row_samplers = &rows;
     const auto t0 = std::chrono::steady_clock::now();
     const auto out = engine::generate(model, {prompt}, go).at(0);
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -118,6 +128,8 @@ void run(const GenerateArgs& a) {
                             {"generated_ids", out.tokens},
                             {"text", text ? nlohmann::json(*text) : nlohmann::json(nullptr)},
                             {"stop_reason", engine::stop_reason_name(out.stop)},
+                            {"sampler", sc},
+                            {"seed", a.seed},
                             {"seconds", secs}};
         if (a.chat) j["prompt_text"] = rendered;
         fmt::print("{}\n", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
@@ -131,7 +143,7 @@ void run(const GenerateArgs& a) {
 
 void register_generate(CLI::App& root) {
     auto args = std::make_shared<GenerateArgs>();
-    CLI::App* cmd = root.add_subcommand("generate", "Generate a continuation of a prompt (KV cache; greedy or temperature)");
+    CLI::App* cmd = root.add_subcommand("generate", "Generate a continuation of a prompt (KV cache; greedy by default, or sampling with vLLM, transformers or llama.cpp semantics)");
     cmd->add_option("--model", args->model, "Checkpoint folder (config.json, safetensors; tokenizer.json for text)")
         ->required();
     cmd->add_option("--prompt", args->prompt, "The prompt as text (needs tokenizer.json)");
@@ -141,10 +153,28 @@ void register_generate(CLI::App& root) {
     cmd->add_option("--max-new-tokens", args->max_new_tokens, "Stop after this many new tokens")
         ->default_val(64)
         ->check(CLI::NonNegativeNumber);
-    cmd->add_option("--temperature", args->temperature, "Sampling temperature; 0 = greedy")
-        ->default_val(0)
-        ->check(CLI::NonNegativeNumber);
-    cmd->add_option("--seed", args->seed, "Seed of the temperature sampler")->default_val(0);
+    SamplerConfig& s = args->sampler;
+    cmd->add_option("--temperature", s.temperature,
+                    "Sampling temperature; 0 = greedy (the default here; < 1e-5 for vllm/hf, <= 0 for llamacpp)")
+        ->default_val(0);
+    cmd->add_option("--top-k", s.top_k, "Keep the k most likely tokens; 0 = off")->default_val(0);
+    cmd->add_option("--top-p", s.top_p, "Nucleus: keep the most likely tokens up to this mass, in (0, 1]; 1 = off")
+        ->default_val(1);
+    cmd->add_option("--min-p", s.min_p, "Drop tokens below min_p x the top probability, in [0, 1]; 0 = off")
+        ->default_val(0);
+    cmd->add_option("--rep-pen", s.repetition_penalty, "Repetition penalty (> 0; 1 = off)")->default_val(1);
+    cmd->add_option("--presence-penalty", s.presence_penalty, "Presence penalty in [-2, 2] (not with hf)")
+        ->default_val(0);
+    cmd->add_option("--frequency-penalty", s.frequency_penalty, "Frequency penalty in [-2, 2] (not with hf)")
+        ->default_val(0);
+    cmd->add_option("--penalty-last-n", s.penalty_last_n,
+                    "llamacpp: penalties count the last N tokens of prompt + output; -1 all, 0 off")
+        ->default_val(64);
+    cmd->add_option("--sampler-semantics", args->semantics,
+                    "Order and token window of the samplers: vllm, hf or llamacpp")
+        ->default_val("vllm");
+    cmd->add_option("--seed", args->seed, "Seed of the sampler (the same seed, the same tokens on any machine)")
+        ->default_val(0);
     cmd->add_option("--device", args->device, "cpu or cuda")->default_val("cpu")->check(CLI::IsMember({"cpu", "cuda"}));
     cmd->add_flag("--json", args->json,
                   "Print one JSON object: prompt_ids, generated_ids, text (null without a tokenizer), stop_reason");

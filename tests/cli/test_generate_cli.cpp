@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <string>
@@ -117,6 +118,63 @@ TEST(GenerateCli, BadInputIsExitTwoWithOneLine) {
     }
     r = run_moecut({"generate", "--model", dir.string(), "--prompt-tokens", "5", "--chat"});
     EXPECT_EQ(r.exit_code, 2);
+}
+
+// The full samplers: seeded sampling is reproducible, the flags reach the
+// sampler (recorded in --json), penalties change greedy output, bad values are
+// one line naming the flag.
+TEST(GenerateCli, SamplerFlags) {
+    if (!have_engine()) GTEST_SKIP() << "built without the LibTorch engine";
+    test::TempDir tmp;
+    const auto dir = tiny(tmp, false);
+    const std::vector<std::string> base = {"generate", "--model", dir.string(), "--prompt-tokens", "5,6,7,5,6,7",
+                                           "--max-new-tokens", "12", "--json"};
+    auto with = [&](std::vector<std::string> extra) {
+        auto a = base;
+        a.insert(a.end(), extra.begin(), extra.end());
+        return run_moecut(a);
+    };
+    const std::vector<std::string> hot = {"--temperature", "1", "--top-k", "50", "--top-p", "0.95", "--min-p",
+                                          "0.01", "--rep-pen", "1.1", "--frequency-penalty", "0.3",
+                                          "--sampler-semantics", "llamacpp", "--penalty-last-n", "8", "--seed", "77"};
+    const auto a = with(hot), b = with(hot);
+    ASSERT_EQ(a.exit_code, 0) << a.err;
+    const json ja = json::parse(a.out);
+    EXPECT_EQ(ja.at("generated_ids"), json::parse(b.out).at("generated_ids"));
+    EXPECT_EQ(ja.at("sampler").at("semantics"), "llamacpp");
+    EXPECT_EQ(ja.at("sampler").at("top_k"), 50);
+    EXPECT_EQ(ja.at("sampler").at("penalty_last_n"), 8);
+    EXPECT_EQ(ja.at("seed"), 77);
+    // Sampling over 12 tokens: different seeds give some different sequence.
+    bool differs = false;
+    for (const char* seed : {"78", "79", "80"}) {
+        auto other = hot;
+        other.back() = seed;
+        const auto r = with(other);
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+        differs |= json::parse(r.out).at("generated_ids") != ja.at("generated_ids");
+    }
+    EXPECT_TRUE(differs);
+    // Default stays greedy; a huge presence + repetition penalty forbids repeats.
+    const auto greedy = json::parse(with({}).out);
+    EXPECT_EQ(greedy.at("sampler").at("temperature"), 0.0);
+    const auto pen = with({"--rep-pen", "1000000", "--presence-penalty", "2"});
+    ASSERT_EQ(pen.exit_code, 0) << pen.err;
+    auto ids = json::parse(pen.out).at("generated_ids").get<std::vector<int>>();
+    std::sort(ids.begin(), ids.end());
+    EXPECT_EQ(std::adjacent_find(ids.begin(), ids.end()), ids.end());
+    for (const auto& [flag, value] : std::vector<std::pair<std::string, std::string>>{
+             {"--top-p", "1.5"}, {"--min-p", "-0.1"}, {"--temperature", "-1"}, {"--top-k", "-3"},
+             {"--rep-pen", "0"}, {"--presence-penalty", "3"}, {"--penalty-last-n", "-2"},
+             {"--sampler-semantics", "sglang"}}) {
+        const auto r = with({flag, value});
+        EXPECT_EQ(r.exit_code, 2) << flag;
+        EXPECT_EQ(lines_of(r.err), 1u) << r.err;
+        EXPECT_NE(r.err.find(flag), std::string::npos) << r.err;
+    }
+    const auto hf = with({"--sampler-semantics", "hf", "--frequency-penalty", "0.5"});
+    EXPECT_EQ(hf.exit_code, 2);
+    EXPECT_NE(hf.err.find("--frequency-penalty"), std::string::npos) << hf.err;
 }
 
 TEST(ScoreCli, LogProbsAndPerplexityPerLineAndTag) {

@@ -74,6 +74,28 @@ std::optional<std::vector<std::int64_t>> eos_from(const std::filesystem::path& f
     return ids;
 }
 
+std::vector<std::int64_t> to_ids(const torch::Tensor& t) {
+    auto c = t.to(torch::kCPU, torch::kLong).contiguous();
+    return {c.data_ptr<std::int64_t>(), c.data_ptr<std::int64_t>() + c.numel()};
+}
+
+// One token per running row from its own RowSampler: the [R, V] logits come to
+// the CPU as float32 in one copy, then each row is a span into it.
+std::vector<std::int64_t> pick_rows(std::vector<RowSampler>& samplers, const torch::Tensor& logits,
+                                    const std::vector<std::int64_t>& rows,
+                                    const std::vector<std::vector<std::int64_t>>& prompts,
+                                    const std::vector<GeneratedSequence>& out) {
+    auto cpu = logits.to(torch::kCPU, torch::kFloat32).contiguous();
+    const auto V = static_cast<std::size_t>(cpu.size(1));
+    const float* p = cpu.data_ptr<float>();
+    std::vector<std::int64_t> picked(rows.size());
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const auto b = static_cast<std::size_t>(rows[i]);
+        picked[i] = samplers[b].next(std::span<const float>(p + i * V, V), prompts[b], out[b].tokens);
+    }
+    return picked;
+}
+
 } // namespace
 
 std::vector<std::int64_t> eos_token_ids(const std::filesystem::path& dir) {
@@ -82,7 +104,14 @@ std::vector<std::int64_t> eos_token_ids(const std::filesystem::path& dir) {
     return {};
 }
 
-const char* stop_reason_name(StopReason r) { return r == StopReason::Eos ? "eos" : "max_tokens"; }
+const char* stop_reason_name(StopReason r) {
+    switch (r) {
+    case StopReason::Eos: return "eos";
+    case StopReason::MaxTokens: return "max_tokens";
+    case StopReason::Stopped: return "stopped";
+    }
+    return "?";
+}
 
 std::pair<torch::Tensor, torch::Tensor> left_pad(const std::vector<std::vector<std::int64_t>>& prompts,
                                                  std::int64_t pad_id) {
@@ -111,6 +140,8 @@ std::vector<GeneratedSequence> generate(Model& model, const std::vector<std::vec
     GreedySampler greedy;
     Sampler& sampler = o.sampler ? *o.sampler : greedy;
     const auto B = static_cast<std::int64_t>(prompts.size());
+    if (o.row_samplers && o.row_samplers->size() != prompts.size())
+        throw InputError(fmt::format("generate: {} row samplers for {} prompts", o.row_samplers->size(), prompts.size()));
     std::vector<GeneratedSequence> out(static_cast<std::size_t>(B));
     if (o.max_new_tokens <= 0) return out;
 
@@ -139,19 +170,25 @@ std::vector<GeneratedSequence> generate(Model& model, const std::vector<std::vec
             if (running[static_cast<std::size_t>(b)]) rows.push_back(b);
         if (rows.empty()) break;
         auto row_t = torch::tensor(rows, torch::kLong).to(logits.device());
-        auto picked = sampler.sample(logits.index_select(0, row_t)).to(torch::kCPU, torch::kLong).contiguous();
+        std::vector<std::int64_t> picked = o.row_samplers ? pick_rows(*o.row_samplers, logits.index_select(0, row_t), rows,
+                                                                      prompts, out)
+                                                          : to_ids(sampler.sample(logits.index_select(0, row_t)));
         std::vector<std::int64_t> tokens(static_cast<std::size_t>(B), -1);
         auto next = torch::full({B, 1}, o.pad_id, torch::kLong);
         auto next_mask = torch::zeros({B, 1}, torch::kLong);
         for (std::size_t i = 0; i < rows.size(); ++i) {
             const auto b = static_cast<std::size_t>(rows[i]);
-            const std::int64_t tok = picked[static_cast<std::int64_t>(i)].item<std::int64_t>();
+            const std::int64_t tok = picked[i];
             tokens[b] = tok;
             out[b].tokens.push_back(tok);
             next[rows[i]][0] = tok;
             next_mask[rows[i]][0] = 1;
+            const bool stop = o.stop_row && o.stop_row(b, tok);
             if (std::find(o.eos_ids.begin(), o.eos_ids.end(), tok) != o.eos_ids.end()) {
                 out[b].stop = StopReason::Eos;
+                running[b] = false;
+            } else if (stop) {
+                out[b].stop = StopReason::Stopped;
                 running[b] = false;
             } else if (static_cast<std::int64_t>(out[b].tokens.size()) >= o.max_new_tokens) {
                 out[b].stop = StopReason::MaxTokens;

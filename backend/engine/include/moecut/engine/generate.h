@@ -5,12 +5,18 @@
 //   auto out = generate(model, {{1, 5, 9}, {1, 7}}, {.max_new_tokens = 32, .eos_ids = eos, .sampler = &greedy});
 //
 // Prompts of different lengths are left-padded into one batch; each sequence
-// stops at its first EOS id (kept in its output) or at max_new_tokens. The
-// full samplers (top-k, top-p, min-p, penalties) come with the evaluation
-// harness; here: greedy and temperature.
+// stops at its first EOS id (kept in its output) or at max_new_tokens.
+// Samplers: a batch-wide Sampler (greedy, temperature), or one moecut::RowSampler
+// per sequence (moecut/sampling.h: top-k, top-p, min-p, penalties with vLLM,
+// transformers or llama.cpp semantics), which sees its own prompt and output:
+//
+//   std::vector<RowSampler> rows;
+//   for (std::size_t i = 0; i < prompts.size(); ++i) rows.emplace_back(cfg, sample_seed(seed, ids[i], 0));
+//   auto out = generate(model, prompts, {.max_new_tokens = 256, .eos_ids = eos, .row_samplers = &rows});
 #pragma once
 
 #include "moecut/engine/model.h"
+#include "moecut/sampling.h"
 
 #include <torch/types.h>
 
@@ -56,13 +62,17 @@ private:
 // InputError naming the file when the field is neither an int nor a list of ints.
 std::vector<std::int64_t> eos_token_ids(const std::filesystem::path& dir);
 
-enum class StopReason { Eos, MaxTokens };
-const char* stop_reason_name(StopReason r);  // "eos", "max_tokens"
+enum class StopReason { Eos, MaxTokens, Stopped };
+const char* stop_reason_name(StopReason r);  // "eos", "max_tokens", "stopped"
 
 struct GenerateOptions {
     std::int64_t max_new_tokens = 64;
     std::vector<std::int64_t> eos_ids;
     Sampler* sampler = nullptr;  // nullptr: greedy
+    // One per prompt, in order; when set it is used instead of `sampler`. Each
+    // step moves the running rows' logits to the CPU once ([B, V] float32) and
+    // calls rows[b].next(row, prompt b, output of b so far).
+    std::vector<moecut::RowSampler>* row_samplers = nullptr;
     std::int64_t pad_id = 0;     // fills left padding (masked: any id in the vocabulary)
     // false: no cache, every step recomputes the whole sequence (for checks
     // and benchmarks; the same tokens, much slower).
@@ -70,6 +80,10 @@ struct GenerateOptions {
     // Called after each step with the step index and the new token of every
     // sequence still running before it ([B] ids, -1 for stopped ones).
     std::function<void(std::int64_t step, const std::vector<std::int64_t>& tokens)> on_step;
+    // Called with every new token of every running sequence (row = its prompt
+    // index); true ends that sequence there (StopReason::Stopped) unless the
+    // token is an EOS id. For online checks such as a loop detector.
+    std::function<bool(std::size_t row, std::int64_t token)> stop_row;
 };
 
 struct GeneratedSequence {

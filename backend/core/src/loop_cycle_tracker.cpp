@@ -2,14 +2,54 @@
 #include "loop_cycle_tracker.h"
 
 #include <algorithm>
+#include <cstdint>
 
 namespace moecut::detail {
 
+namespace {
+
+// GCC vectorises at -O3 only (clang at -O2): the direct counters are the
+// detector's one loop over 32 periods.
+#if defined(__GNUC__) && !defined(__clang__)
+#define MOECUT_VECTORIZE __attribute__((optimize("O3")))
+#else
+#define MOECUT_VECTORIZE
+#endif
+
+// run[i] counts x[j] == x[j - (i + 1)] up to the newest token `now`, whose 32
+// predecessors are back[0..31] (oldest first). True when a period reached its need.
+MOECUT_VECTORIZE bool update_direct(const std::int64_t* back, std::int64_t now, std::int32_t* run, const std::int32_t* need) {
+    std::int32_t any = 0;
+    for (int i = 0; i < 32; ++i) {
+        const std::int32_t same = back[31 - i] == now;
+        run[i] = (run[i] + 1) & -same;
+        any |= run[i] >= need[i];
+    }
+    return any != 0;
+}
+
+// The same for the first 32 tokens.
+bool update_direct_early(const std::vector<std::int64_t>& x, std::int64_t t, std::int32_t* run, const std::int32_t* need) {
+    bool any = false;
+    for (std::int64_t i = 0; i < 32; ++i) {
+        const bool same = i + 1 <= t && x[static_cast<std::size_t>(t - 1 - i)] == x.back();
+        run[i] = same ? run[i] + 1 : 0;
+        any = any || run[i] >= need[i];
+    }
+    return any;
+}
+
+constexpr std::int32_t kNever = INT32_MAX;  // a run never reaches it
+}
+
 CycleTracker::CycleTracker(const LoopDetectorConfig& config)
-    : config_(config), direct_(config.anchor), direct_run_(static_cast<std::size_t>(config.anchor) + 1, 0),
-      direct_need_(static_cast<std::size_t>(config.anchor) + 1, -1),
+    : config_(config), direct_(kDirectPeriods),
       anchor_hash_(static_cast<std::size_t>(config.anchor)) {
-    for (std::int64_t p = 1; p <= direct_; ++p) direct_need_[static_cast<std::size_t>(p)] = needed_run(p);
+    direct_run_.fill(0);
+    for (std::int64_t p = 1; p <= kDirectPeriods; ++p) {
+        const std::int64_t need = needed_run(p);
+        direct_need_[static_cast<std::size_t>(p - 1)] = need < 0 || need > kNever ? kNever : static_cast<std::int32_t>(need);
+    }
 }
 
 std::int64_t CycleTracker::needed_run(std::int64_t p) const {
@@ -48,11 +88,14 @@ std::int64_t CycleTracker::push(const std::vector<std::int64_t>& x) {
     const std::int64_t now = x.back();
     std::int64_t fired = 0;
 
-    for (std::int64_t p = 1; p <= direct_; ++p) {
-        auto& r = direct_run_[static_cast<std::size_t>(p)];
-        r = (t >= p && x[static_cast<std::size_t>(t - p)] == now) ? r + 1 : 0;
-        const std::int64_t need = direct_need_[static_cast<std::size_t>(p)];
-        if (fired == 0 && need >= 0 && r >= need) fired = p;
+    std::int32_t* run = direct_run_.data();
+    const std::int32_t* need = direct_need_.data();
+    const bool any = t >= kDirectPeriods ? update_direct(x.data() + (t - kDirectPeriods), now, run, need)
+                                         : update_direct_early(x, t, run, need);
+    if (any) {
+        for (int i = 0; i < kDirectPeriods && fired == 0; ++i) {
+            if (run[i] >= need[i]) fired = i + 1;
+        }
     }
 
     int kept = 0;
@@ -66,14 +109,14 @@ std::int64_t CycleTracker::push(const std::vector<std::int64_t>& x) {
 
     const std::size_t w = static_cast<std::size_t>(config_.anchor);
     anchor_hash_.push(static_cast<std::uint64_t>(now), x.size() > w ? static_cast<std::uint64_t>(x[x.size() - 1 - w]) : 0);
-    if (anchor_hash_.full()) {
-        bool inserted = false;
-        std::int64_t& last = last_end_.slot(anchor_hash_.key(), inserted);
-        if (!inserted && last > 0) {
-            const std::int64_t d = t - (last - 1);
+    // Only content-selected w-grams (a quarter) are anchors: a period longer
+    // than the direct ones almost surely holds one, and the table stays small.
+    if (anchor_hash_.full() && ((anchor_hash_.key() >> 1) & 3u) == 0) {
+        const std::uint32_t last = last_end_.exchange(anchor_hash_.key(), static_cast<std::uint32_t>(t + 1));
+        if (last > 0) {
+            const std::int64_t d = t - (static_cast<std::int64_t>(last) - 1);
             if (d > direct_) adopt(x, t, d);
         }
-        last = t + 1;
     }
 
     if (fired != 0) return fired;

@@ -1,6 +1,7 @@
 // Internal to the loop detector: exact tail cycles ("cycle", "long_cycle").
-// Periods 1..anchor have direct run counters; longer ones are candidates
-// adopted from a rolling hash of the last `anchor` tokens (the distance to
+// Periods 1..32 have direct run counters; longer ones are candidates
+// adopted from a rolling hash of the last `anchor` tokens at content-selected
+// positions (a quarter of them) (the distance to
 // that w-gram's previous occurrence), verified token by token and extended
 // backwards up to the firing threshold, then advanced one compare per token
 // until their run breaks. See loop_detector.h for the guarantees.
@@ -17,6 +18,9 @@ namespace moecut::detail {
 
 class CycleTracker {
 public:
+    // Periods 1..kDirectPeriods have direct run counters (anchor <= it).
+    static constexpr int kDirectPeriods = 32;  // loop_cycle_tracker.cpp's update_direct assumes 32
+
     explicit CycleTracker(const LoopDetectorConfig& config);
 
     // tokens holds the whole history, the newest token last. Returns the
@@ -37,12 +41,12 @@ private:
 
     LoopDetectorConfig config_;
     std::int64_t direct_;  // periods 1..direct_ have counters
-    std::vector<std::int64_t> direct_run_;
-    std::vector<std::int64_t> direct_need_;
+    std::array<std::int32_t, kDirectPeriods> direct_run_{};   // [p - 1]
+    std::array<std::int32_t, kDirectPeriods> direct_need_{};  // [p - 1], kNever when unwatched
     std::array<Candidate, LoopDetector::kMaxCandidates> candidates_{};
     int n_candidates_ = 0;
     RollingHash anchor_hash_;
-    FlatHashMap<std::int64_t> last_end_;  // w-gram key -> end position + 1
+    FingerprintMap last_end_;  // w-gram fingerprint -> end position + 1
 };
 
 // Index of the first token of the longest suffix of tokens[0..t] that has

@@ -37,7 +37,7 @@ void LoopDetectorConfig::validate() const {
     require(min_count >= 2, "min_count", "must be at least 2");
     require(min_tokens >= 0, "min_tokens", "must not be negative");
     require(long_min_count >= 2, "long_min_count", "must be at least 2");
-    require(anchor >= 1 && anchor <= 64, "anchor", "must be in 1..64");
+    require(anchor >= 1 && anchor <= 32, "anchor", "must be in 1..32");
     require(window >= 8, "window", "must be at least 8");
     require(std::isfinite(max_distinct4) && max_distinct4 >= 0 && max_distinct4 <= 1, "max_distinct4",
             "must be in [0, 1]");

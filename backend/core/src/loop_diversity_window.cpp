@@ -9,7 +9,7 @@ constexpr std::int64_t kGram = 4;
 
 DiversityWindow::DiversityWindow(const LoopDetectorConfig& config)
     : window_(config.window), limit_(config.max_distinct4 * static_cast<double>(config.window - kGram + 1)),
-      hash_(kGram), ring_(static_cast<std::size_t>(config.window), 0) {}
+      hash_(kGram), grams_(static_cast<std::size_t>(config.window)), ring_(static_cast<std::size_t>(config.window), 0) {}
 
 double DiversityWindow::distinct4() const {
     if (t_ < window_ - 1) return 1.0;
@@ -23,24 +23,25 @@ bool DiversityWindow::push(const std::vector<std::int64_t>& x) {
     if (!hash_.full()) return false;
 
     const std::uint64_t key = hash_.key();
-    bool inserted = false;
-    Entry& e = grams_.slot(key, inserted);
-    const std::int64_t previous_end = e.last_end;
-    if (e.count++ == 0) ++distinct_;
-    e.last_end = t_ + 1;
+    if (grams_.add(key, 1) == 1) ++distinct_;
     ring_[static_cast<std::size_t>(t_ % window_)] = key;
 
     // The 4-gram ending at t - window + 4 - 1 has left the window.
     const std::int64_t leaving = t_ - (window_ - kGram + 1);
     if (leaving >= kGram - 1) {
-        Entry& old = grams_.slot(ring_[static_cast<std::size_t>(leaving % window_)], inserted);
-        if (--old.count == 0) --distinct_;
+        if (grams_.add(ring_[static_cast<std::size_t>(leaving % window_)], -1) == 0) --distinct_;
     }
 
     if (t_ < window_ - 1) return false;
     streak_ = static_cast<double>(distinct_) < limit_ ? streak_ + 1 : 0;
     if (streak_ < window_) return false;
-    period_ = previous_end > 0 ? t_ - (previous_end - 1) : 0;
+    // Once, at firing: the distance back to the previous copy of the last 4 tokens.
+    period_ = 0;
+    for (std::int64_t d = 1; period_ == 0 && t_ - kGram + 1 - d >= 0; ++d) {
+        bool same = true;
+        for (std::int64_t k = 0; k < kGram && same; ++k) same = x[static_cast<std::size_t>(t_ - k)] == x[static_cast<std::size_t>(t_ - k - d)];
+        if (same) period_ = d;
+    }
     start_ = t_ - streak_ + 1 - window_ + 1;
     return true;
 }

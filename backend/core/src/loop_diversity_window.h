@@ -1,7 +1,7 @@
 // Internal to the loop detector: near-duplicate loops ("near_duplicate").
 // Keeps the count of every 4-gram (by 64-bit rolling hash) inside the last
 // `window` tokens and the number of distinct ones, so the windowed distinct-4
-// costs O(1) per token; fires once it has stayed below max_distinct4 for
+// costs O(1) per token in a table of fixed size; fires once it has stayed below max_distinct4 for
 // `window` consecutive tokens.
 #pragma once
 
@@ -29,15 +29,10 @@ public:
     std::int64_t start() const { return start_; }
 
 private:
-    struct Entry {
-        std::int32_t count = 0;
-        std::int64_t last_end = 0;  // end position + 1
-    };
-
     std::int64_t window_;
     double limit_;  // distinct count that must not be reached
     RollingHash hash_;
-    FlatHashMap<Entry> grams_;
+    CountTable grams_;
     std::vector<std::uint64_t> ring_;  // key of the 4-gram ending at t, at t % window
     std::int64_t distinct_ = 0;
     std::int64_t streak_ = 0;

@@ -1,6 +1,6 @@
-// Internal to the loop detector: an open-addressing hash table from 64-bit
-// keys to a small value (linear probing, power-of-two capacity, grows at half
-// load, no deletion), and the token mixing used by its rolling hashes.
+// Internal to the loop detector: the rolling hash of the last w tokens and two
+// open-addressing tables, one from w-gram fingerprints to their last position,
+// one counting the 4-grams of a sliding window.
 #pragma once
 
 #include <cstddef>
@@ -41,50 +41,98 @@ private:
     std::uint64_t top_ = 1;
 };
 
-template <class V>
-class FlatHashMap {
+// 32-bit fingerprint -> 32-bit value (0 = none), 8 bytes a slot, open
+// addressing with linear probing, power-of-two capacity, grows at half load,
+// no deletion. Fingerprints of different keys may collide; callers verify.
+class FingerprintMap {
 public:
-    FlatHashMap() : keys_(kInitial, 0), values_(kInitial) {}
+    FingerprintMap() : slots_(kInitial) {}
 
-    // The value for key, default-constructed and inserted when absent;
-    // `inserted` tells which. The reference is valid until the next call.
-    V& slot(std::uint64_t key, bool& inserted) {
-        if (2 * (size_ + 1) > keys_.size()) grow();
-        std::size_t i = key & (keys_.size() - 1);
-        while (keys_[i] != 0) {
-            if (keys_[i] == key) {
-                inserted = false;
-                return values_[i];
+    // The value stored for the key's fingerprint (0 if none), replaced by value.
+    std::uint32_t exchange(std::uint64_t key, std::uint32_t value) {
+        if (2 * (size_ + 1) > slots_.size()) grow();
+        const std::uint32_t tag = static_cast<std::uint32_t>(key >> 32) | 1u;
+        for (std::size_t i = index(tag, slots_.size());; i = (i + 1) & (slots_.size() - 1)) {
+            Slot& s = slots_[i];
+            if (s.tag == tag) {
+                const std::uint32_t old = s.value;
+                s.value = value;
+                return old;
             }
-            i = (i + 1) & (keys_.size() - 1);
+            if (s.tag == 0) {
+                s = Slot{tag, value};
+                ++size_;
+                return 0;
+            }
         }
-        keys_[i] = key;
-        values_[i] = V{};
-        ++size_;
-        inserted = true;
-        return values_[i];
     }
 
 private:
-    static constexpr std::size_t kInitial = 1024;
+    struct Slot {
+        std::uint32_t tag = 0;
+        std::uint32_t value = 0;
+    };
+    static constexpr std::size_t kInitial = 4096;
+
+    static std::size_t index(std::uint32_t tag, std::size_t capacity) {
+        return static_cast<std::size_t>((tag * 0x9e3779b97f4a7c15ull) >> 20) & (capacity - 1);
+    }
 
     void grow() {
-        std::vector<std::uint64_t> keys(keys_.size() * 2, 0);
-        std::vector<V> values(keys.size());
-        for (std::size_t j = 0; j < keys_.size(); ++j) {
-            if (keys_[j] == 0) continue;
-            std::size_t i = keys_[j] & (keys.size() - 1);
-            while (keys[i] != 0) i = (i + 1) & (keys.size() - 1);
-            keys[i] = keys_[j];
-            values[i] = values_[j];
+        std::vector<Slot> bigger(slots_.size() * 2);
+        for (const Slot& s : slots_) {
+            if (s.tag == 0) continue;
+            std::size_t i = index(s.tag, bigger.size());
+            while (bigger[i].tag != 0) i = (i + 1) & (bigger.size() - 1);
+            bigger[i] = s;
         }
-        keys_.swap(keys);
-        values_.swap(values);
+        slots_.swap(bigger);
+    }
+
+    std::vector<Slot> slots_;
+    std::size_t size_ = 0;
+};
+
+// Counts per 64-bit key for at most `limit` live keys: fixed capacity (four
+// times the limit, a power of two), linear probing, a key whose count drops
+// to 0 is removed by backward-shift deletion, so the table stays small.
+class CountTable {
+public:
+    explicit CountTable(std::size_t limit) {
+        std::size_t cap = 16;
+        while (cap < 4 * limit) cap *= 2;
+        keys_.assign(cap, 0);
+        counts_.assign(cap, 0);
+    }
+    // New count of the key after adding delta (+1 or -1; -1 only for a present key).
+    std::int32_t add(std::uint64_t key, std::int32_t delta) {
+        const std::size_t mask = keys_.size() - 1;
+        std::size_t i = key & mask;
+        while (keys_[i] != 0 && keys_[i] != key) i = (i + 1) & mask;
+        if (keys_[i] == 0) keys_[i] = key;
+        const std::int32_t c = counts_[i] += delta;
+        if (c == 0) erase(i);
+        return c;
+    }
+
+private:
+    void erase(std::size_t i) {
+        const std::size_t mask = keys_.size() - 1;
+        for (std::size_t j = (i + 1) & mask; keys_[j] != 0; j = (j + 1) & mask) {
+            const std::size_t home = keys_[j] & mask;
+            // Move j into the hole at i unless its home lies cyclically in (i, j].
+            if (((j - home) & mask) >= ((j - i) & mask)) {
+                keys_[i] = keys_[j];
+                counts_[i] = counts_[j];
+                i = j;
+            }
+        }
+        keys_[i] = 0;
+        counts_[i] = 0;
     }
 
     std::vector<std::uint64_t> keys_;
-    std::vector<V> values_;
-    std::size_t size_ = 0;
+    std::vector<std::int32_t> counts_;
 };
 
 } // namespace moecut::detail

@@ -59,7 +59,7 @@ struct LoopDetectorConfig {
     // Longer periods, kind "long_cycle" (period > max_period, no upper bound).
     bool long_cycles = true;
     std::int64_t long_min_count = 3;
-    std::int64_t anchor = 8;  // w-gram width for candidate periods, 1..64
+    std::int64_t anchor = 8;  // w-gram width for candidate periods, 1..32
     // Near-duplicate loops, kind "near_duplicate".
     bool near_duplicates = true;
     std::int64_t window = 512;     // tokens per distinct-4 window, >= 8

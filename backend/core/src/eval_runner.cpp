@@ -8,6 +8,8 @@
 
 #include <fmt/core.h>
 
+#include <csignal>
+#include <cstdlib>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -108,6 +110,11 @@ EvalRun run_evaluation(const EvalSettings& s, SampleBackend& backend, const std:
         }
         if (!part.empty()) chunks.push_back(std::move(part));
     }
+    // Test hook for the resume tests: MOECUT_TEST_KILL_AFTER_CHUNKS=n SIGKILLs
+    // the process once n chunks are stored (a real kill, no cleanup).
+    const char* kill_env = std::getenv("MOECUT_TEST_KILL_AFTER_CHUNKS");
+    const long kill_after = kill_env ? std::atol(kill_env) : -1;
+    long chunks_done = 0;
     ProgressReporter progress("eval", requests.size(), s.progress);
     progress.update(stored);
     for (const auto& part : chunks) {
@@ -116,6 +123,7 @@ EvalRun run_evaluation(const EvalSettings& s, SampleBackend& backend, const std:
             run.generated += done.size();
             progress.advance(done.size());
         });
+        if (++chunks_done == kill_after) std::raise(SIGKILL);
     }
     progress.finish();
 

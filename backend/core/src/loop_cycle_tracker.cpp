@@ -16,30 +16,32 @@ namespace {
 #define MOECUT_VECTORIZE
 #endif
 
-// run[i] counts x[j] == x[j - (i + 1)] up to the newest token `now`, whose 32
-// predecessors are back[0..31] (oldest first). True when a period reached its need.
-MOECUT_VECTORIZE bool update_direct(const std::int64_t* back, std::int64_t now, std::int32_t* run, const std::int32_t* need) {
-    std::int32_t any = 0;
-    for (int i = 0; i < 32; ++i) {
-        const std::int32_t same = back[31 - i] == now;
-        run[i] = (run[i] + 1) & -same;
-        any |= run[i] >= need[i];
+// Index j is period 32 - j, so that run[j] pairs with back[j], the token 32 - j
+// before the newest one `now`: run[j] counts x[i] == x[i - period] up to now.
+// True when some period reached its need.
+MOECUT_VECTORIZE bool update_direct(const std::int64_t* back, std::int64_t now, std::int64_t* run, const std::int64_t* need) {
+    std::int64_t any = 0;
+    for (int j = 0; j < 32; ++j) {
+        const std::int64_t same = back[j] == now;
+        run[j] = (run[j] + 1) & -same;
+        any |= static_cast<std::int64_t>(run[j] >= need[j]);
     }
     return any != 0;
 }
 
 // The same for the first 32 tokens.
-bool update_direct_early(const std::vector<std::int64_t>& x, std::int64_t t, std::int32_t* run, const std::int32_t* need) {
+bool update_direct_early(const std::vector<std::int64_t>& x, std::int64_t t, std::int64_t* run, const std::int64_t* need) {
     bool any = false;
-    for (std::int64_t i = 0; i < 32; ++i) {
-        const bool same = i + 1 <= t && x[static_cast<std::size_t>(t - 1 - i)] == x.back();
-        run[i] = same ? run[i] + 1 : 0;
-        any = any || run[i] >= need[i];
+    for (std::int64_t j = 0; j < 32; ++j) {
+        const std::int64_t period = 32 - j;
+        const bool same = period <= t && x[static_cast<std::size_t>(t - period)] == x.back();
+        run[j] = same ? run[j] + 1 : 0;
+        any = any || run[j] >= need[j];
     }
     return any;
 }
 
-constexpr std::int32_t kNever = INT32_MAX;  // a run never reaches it
+constexpr std::int64_t kNever = INT64_MAX;  // a run never reaches it
 }
 
 CycleTracker::CycleTracker(const LoopDetectorConfig& config)
@@ -48,7 +50,7 @@ CycleTracker::CycleTracker(const LoopDetectorConfig& config)
     direct_run_.fill(0);
     for (std::int64_t p = 1; p <= kDirectPeriods; ++p) {
         const std::int64_t need = needed_run(p);
-        direct_need_[static_cast<std::size_t>(p - 1)] = need < 0 || need > kNever ? kNever : static_cast<std::int32_t>(need);
+        direct_need_[static_cast<std::size_t>(kDirectPeriods - p)] = need < 0 ? kNever : need;
     }
 }
 
@@ -88,13 +90,13 @@ std::int64_t CycleTracker::push(const std::vector<std::int64_t>& x) {
     const std::int64_t now = x.back();
     std::int64_t fired = 0;
 
-    std::int32_t* run = direct_run_.data();
-    const std::int32_t* need = direct_need_.data();
+    std::int64_t* run = direct_run_.data();
+    const std::int64_t* need = direct_need_.data();
     const bool any = t >= kDirectPeriods ? update_direct(x.data() + (t - kDirectPeriods), now, run, need)
                                          : update_direct_early(x, t, run, need);
     if (any) {
-        for (int i = 0; i < kDirectPeriods && fired == 0; ++i) {
-            if (run[i] >= need[i]) fired = i + 1;
+        for (int p = 1; p <= kDirectPeriods && fired == 0; ++p) {
+            if (run[kDirectPeriods - p] >= need[kDirectPeriods - p]) fired = p;
         }
     }
 

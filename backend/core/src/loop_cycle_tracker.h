@@ -41,8 +41,8 @@ private:
 
     LoopDetectorConfig config_;
     std::int64_t direct_;  // periods 1..direct_ have counters
-    std::array<std::int32_t, kDirectPeriods> direct_run_{};   // [p - 1]
-    std::array<std::int32_t, kDirectPeriods> direct_need_{};  // [p - 1], kNever when unwatched
+    std::array<std::int64_t, kDirectPeriods> direct_run_{};   // [32 - p]
+    std::array<std::int64_t, kDirectPeriods> direct_need_{};  // [32 - p], INT64_MAX when unwatched
     std::array<Candidate, LoopDetector::kMaxCandidates> candidates_{};
     int n_candidates_ = 0;
     RollingHash anchor_hash_;

@@ -22,16 +22,20 @@
 //   "think_restart"  a second reasoning-end marker (think_end_ids), or a
 //                    reasoning-start marker (think_start_ids) after an end.
 //
-// Cost: periods 1..anchor are tracked by direct run counters, longer ones
-// by at most kMaxCandidates candidate periods adopted from the w-gram hash;
-// push is O(anchor + kMaxCandidates) = O(1) per token, plus a backward
-// comparison bounded by the firing threshold when a candidate is adopted and
-// one backward scan of the repeating region when a loop fires (to report its
-// start). Equivalence with vLLM's predicate is exact for periods <= anchor,
-// and for longer periods whose block contains a w-gram that occurs once per
-// period (any block of distinct-ish tokens); a period whose block repeats all
-// its w-grams may be found late or, if shorter periods keep the candidate
-// slots, not at all (near_duplicate usually still fires).
+// Cost: periods 1..32 have direct run counters (one vectorised pass of 32
+// compares); longer periods come from at most kMaxCandidates candidates,
+// adopted when a w-gram anchor (the last `anchor` tokens, at a content-
+// selected quarter of positions, by rolling hash) recurs, and advanced with
+// one compare per token. push is O(1) per token, plus a backward comparison
+// bounded by the firing threshold when a candidate is adopted and one
+// backward scan of the repeating region when a loop fires (to report start).
+// Memory: the token history and one 8-byte slot per anchor occurrence.
+// Equivalence with vLLM's predicate (min_tokens = 0): exact for periods
+// <= 32; for longer periods exact when an anchor of the block recurs before
+// the threshold (min_count >= 3 and blocks of distinct-ish tokens; the test
+// checks 400 random cases). A block none of whose w-grams is selected (odds
+// about 0.75^period) or that repeats all its w-grams can be found late or
+// not at all; near_duplicate usually still fires.
 //
 //   LoopDetector det(config);
 //   for (auto t : tokens) if (det.push(t)) break;   // online: stop early

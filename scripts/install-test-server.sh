@@ -5,7 +5,7 @@
 # PyPI has no Linux wheel for it, so pip builds llama.cpp from the sdist: CPU only,
 # portable (no -march=native), no tests/tools/examples/multimodal, one compile job
 # (CMAKE_BUILD_PARALLEL_LEVEL, override with MOECUT_JOBS): 48 min on one job of a busy
-# 2-core machine (ccache warm for nothing); a few seconds once installed.
+# 2-core machine, cold ccache; under a second once installed.
 # Idempotent: does nothing when the pinned version is already importable.
 set -euo pipefail
 VERSION=0.3.36

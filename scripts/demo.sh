@@ -7,6 +7,9 @@
 #   -> prune -> verify
 #   -> the first quality check: held-out probe perplexity per source and a
 #      greedy generation, from the original and the pruned model
+#   -> loop evaluation on held-out probes: the original (teacher) and the pruned
+#      model with raw sampling, and the pruned model with a guardrail (min_p,
+#      repetition penalty); one table with 95% intervals and paired tests
 # Outputs go to out/demo/ (override with MOECUT_DEMO_OUT). A few minutes on a
 # laptop CPU; set MOECUT_DEMO_SKIP_BUILD=1 to reuse an existing build.
 set -euo pipefail
@@ -18,6 +21,8 @@ fi
 moecut=${MOECUT_BIN:-build/backend/cli/moecut}
 out=${MOECUT_DEMO_OUT:-out/demo}
 max_tokens=${MOECUT_DEMO_TOKENS:-16384}
+eval_n=${MOECUT_DEMO_EVAL_N:-48}
+eval_cap=${MOECUT_DEMO_EVAL_CAP:-192}
 
 # The shipped demo model (trained, with its tokenizer) when present; else the
 # bundled tiny GLM-5-layout checkpoint (random weights, no tokenizer), whose
@@ -57,6 +62,16 @@ if [ -f "$model/tokenizer.json" ]; then
     echo "== moecut generate $m (greedy)"
     "$moecut" generate --model "$m" --prompt $'def fibonacci(n):\n' --max-new-tokens 48
   done
+  # Loop evaluation: the same probes and sample seeds for every arm (paired tests).
+  common=(--probes resources/corpus/probes.jsonl --n "$eval_n" --cap "$eval_cap" --batch-size 16 --seed 0)
+  echo "== moecut eval: $eval_n held-out probes, raw sampling to EOS (cap $eval_cap tokens)"
+  "$moecut" eval --model "$model" "${common[@]}" --name teacher --out "$out/eval/teacher" > /dev/null
+  "$moecut" eval --model "$out/pruned" "${common[@]}" --name pruned --out "$out/eval/pruned" > /dev/null
+  echo "== moecut eval: the pruned model with a guardrail (min_p 0.1, repetition penalty 1.1)"
+  "$moecut" eval --model "$out/pruned" "${common[@]}" --min-p 0.1 --rep-pen 1.1 --name "pruned+guardrail" \
+    --out "$out/eval/pruned-guardrail" > /dev/null
+  echo "== moecut eval-report: loop rate, EOS rate, distinct-4 and length; tests against the teacher"
+  "$moecut" eval-report "$out/eval/teacher" "$out/eval/pruned" "$out/eval/pruned-guardrail" | tee "$out/eval/table.md"
 fi
 echo
 echo "Outputs:"
@@ -64,4 +79,5 @@ echo "  saliency   $out/saliency.safetensors"
 echo "  plan       $out/plan.json"
 echo "  pruned     $out/pruned/"
 [ -f "$out/score-pruned.txt" ] && echo "  scores     $out/score-$(basename "$model").txt, $out/score-pruned.txt"
+[ -f "$out/eval/table.md" ] && echo "  loop eval  $out/eval/{teacher,pruned,pruned-guardrail}/ (report.md, results.json, samples.sqlite), $out/eval/table.md"
 exit 0

@@ -121,6 +121,25 @@ TEST(EvalCli, SweepComparesCellsToTheRawCell) {
     EXPECT_DOUBLE_EQ(cell["identity"]["sampler"]["repetition_penalty"].get<double>(), 1.3);
 }
 
+TEST(EvalCli, ReportTestsRunsAgainstTheFirst) {
+    TempDir dir;
+    const auto p = probes(dir, 5);
+    ASSERT_EQ(run_moecut(eval_args(p, dir / "raw", 4)).exit_code, 0);
+    auto guarded = eval_args(p, dir / "guarded", 4);
+    guarded.insert(guarded.end(), {"--min-p", "0.2", "--name", "guarded", "--baseline", (dir / "raw").string()});
+    const auto g = run_moecut(guarded);
+    ASSERT_EQ(g.exit_code, 0) << g.err;
+    EXPECT_NE(g.out.find("| raw | 4 |"), std::string::npos) << g.out;
+    const auto r = run_moecut({"eval-report", (dir / "raw").string(), (dir / "guarded").string()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("| vs raw |"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("| guarded | 4 |"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("(McNemar), Holm"), std::string::npos) << r.out;  // same probes and seeds: paired
+    const auto missing = run_moecut({"eval-report", (dir / "nothing").string()});
+    EXPECT_EQ(missing.exit_code, 2);
+    EXPECT_NE(missing.err.find("not an evaluation run folder"), std::string::npos) << missing.err;
+}
+
 TEST(EvalCli, BadInputIsOneLineAndExitTwo) {
     TempDir dir;
     const auto p = probes(dir, 4);

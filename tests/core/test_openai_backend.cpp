@@ -261,3 +261,45 @@ TEST_F(LlamaCppServer, ProbeRecordsModelsAndNotesTheMissingProps) {
     ASSERT_FALSE(p.notes.empty());
     EXPECT_NE(p.notes[0].find("/props"), std::string::npos);
 }
+
+// The whole harness against the server: `moecut eval --endpoint` with probes
+// that end ("...c") and probes that loop ("...l"): the detector (on bytes, as
+// this server sends no token ids) stops the looping streams, the report has
+// the loop rate per source, and the key is in no file of the run.
+TEST_F(LlamaCppServer, MoecutEvalAgainstTheServerFindsTheLoops) {
+    moecut::test::TempDir dir;
+    std::string probes;
+    for (int i = 0; i < 3; ++i) {
+        probes += "{\"id\": \"e" + std::to_string(i) + "\", \"source\": \"ends\", \"prompt\": \"xyz" + std::string(i + 1, 'a') + "bc\"}\n";
+        probes += "{\"id\": \"l" + std::to_string(i) + "\", \"source\": \"loops\", \"messages\": [{\"role\": \"user\", \"content\": \"p" +
+                  std::string(i + 1, 'q') + "l\"}]}\n";
+    }
+    moecut::test::write_text(dir / "probes.jsonl", probes);
+    const auto r = moecut::test::run_moecut(
+        {"eval", "--endpoint", options().base_url, "--server-kind", "llamacpp", "--api-key-env", kKeyEnv, "--probes",
+         (dir / "probes.jsonl").string(), "--cap", "300", "--concurrency", "2", "--timeout", "120", "--out",
+         (dir / "run").string(), "--json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err << "\nlog: " << log_;
+    const auto results = json::parse(r.out);
+    const auto& sources = results["metrics"]["sources"];
+    ASSERT_EQ(sources.size(), 2u) << r.out;
+    EXPECT_EQ(sources[0]["group"], "ends");
+    EXPECT_EQ(sources[0]["eos"], 3);
+    EXPECT_EQ(sources[1]["group"], "loops");
+    EXPECT_EQ(sources[1]["loops"], 3);
+    EXPECT_EQ(results["identity"]["backend"]["server"], "llamacpp");
+    std::ifstream in(dir / "run" / "samples.jsonl");
+    std::string line;
+    while (std::getline(in, line)) {
+        const auto j = json::parse(line);
+        if (j["source"] == "loops") {
+            EXPECT_EQ(j["outcome"], "loop");
+            EXPECT_EQ(j["period"], 3);  // "mnl", in bytes
+            EXPECT_LT(j["text"].get<std::string>().size(), 150u);  // stopped at the detection, far before the cap
+        } else {
+            EXPECT_EQ(j["text"], "defghijk");
+        }
+    }
+    for (const auto& f : fs::directory_iterator(dir / "run"))
+        EXPECT_EQ(moecut::test::read_text(f.path()).find(kKey), std::string::npos) << f.path();
+}

@@ -1,13 +1,44 @@
 #include "moecut/progress.h"
 
+#include "moecut/job_events.h"
+
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <memory>
+#include <mutex>
 
 namespace moecut {
+namespace {
+
+// The process's events file, opened (and its start line written) on first
+// use in each process (a forked child writes its own start line); null when
+// MOECUT_EVENTS is unset or the file cannot be opened.
+EventWriter* events_file() {
+    static std::mutex mutex;
+    static std::unique_ptr<EventWriter> writer;
+    static pid_t owner = 0;
+    const std::lock_guard lock(mutex);
+    if (owner == ::getpid()) return writer.get();
+    owner = ::getpid();
+    writer.reset();
+    const char* path = std::getenv(kEventsEnvVar);
+    if (path == nullptr || *path == '\0') return nullptr;
+    try {
+        writer = std::make_unique<EventWriter>(path);
+        writer->start("moecut");
+    } catch (const std::exception& e) {
+        fmt::print(stderr, "moecut: events file {}: {}\n", path, e.what());
+        writer.reset();
+    }
+    return writer.get();
+}
+
+} // namespace
 
 ProgressReporter::ProgressReporter(std::string step, std::uint64_t total, Mode mode, std::FILE* out)
     : step_(std::move(step)), total_(total), mode_(mode), out_(out) {
@@ -25,8 +56,14 @@ ProgressReporter::~ProgressReporter() {
 
 void ProgressReporter::update(std::uint64_t done) {
     done_ = std::min(done, total_ == 0 ? done : total_);
-    if (mode_ == Mode::Silent || finished_) return;
+    if (finished_) return;
     const auto now = std::chrono::steady_clock::now();
+    const bool reached_total = total_ > 0 && done_ >= total_;
+    if (events_file() && (!event_written_ || (reached_total && event_done_ != done_) || now - event_last_ >= std::chrono::milliseconds(500))) {
+        event_last_ = now;
+        write_event(false);
+    }
+    if (mode_ == Mode::Silent) return;
     const auto every = mode_ == Mode::Bar ? std::chrono::milliseconds(100) : std::chrono::milliseconds(500);
     const bool reached = total_ > 0 && done_ >= total_;
     if (started_ && !reached && now - last_ < every) return;
@@ -38,6 +75,7 @@ void ProgressReporter::update(std::uint64_t done) {
 void ProgressReporter::finish() {
     if (finished_) return;
     done_ = total_;
+    if (events_file() && !(event_written_ && event_done_ == total_)) write_event(true);
     if (mode_ != Mode::Silent) {
         // Skip a repeat of a final JSON line already written by update().
         if (!(mode_ == Mode::JsonLines && written_ && written_done_ == total_)) write(true);
@@ -45,6 +83,16 @@ void ProgressReporter::finish() {
         std::fflush(out_);
     }
     finished_ = true;
+}
+
+void ProgressReporter::write_event(bool /*final*/) {
+    event_written_ = true;
+    event_done_ = done_;
+    try {
+        events_file()->progress(step_, done_, total_);
+    } catch (const std::exception&) {
+        // A full disk must not stop the work; stderr still has the progress.
+    }
 }
 
 void ProgressReporter::write(bool /*final*/) {

@@ -4,6 +4,11 @@
 // (the GUI and scripts read these). Updates are throttled (a bar at most
 // every 100 ms, a JSON line at most every 500 ms); the first update and the
 // one reaching total are always written.
+//
+// When MOECUT_EVENTS names a file (a job's events.jsonl, moecut/job_events.h),
+// the same JSON objects are also appended there, after one start line per
+// process, whatever the mode (Silent too) and on the JSON lines' 500 ms
+// throttle; stderr is written as without it.
 #pragma once
 
 #include <chrono>
@@ -31,6 +36,7 @@ public:
 
 private:
     void write(bool final);
+    void write_event(bool final);
     std::string step_;
     std::uint64_t total_;
     std::uint64_t done_ = 0;
@@ -38,6 +44,9 @@ private:
     std::FILE* out_;
     bool started_ = false, finished_ = false, written_ = false;
     std::uint64_t written_done_ = 0;
+    bool event_written_ = false;
+    std::uint64_t event_done_ = 0;
+    std::chrono::steady_clock::time_point event_last_{};
     std::chrono::steady_clock::time_point last_{}, start_{};
 };
 

@@ -4,6 +4,7 @@
 #include "moecut/eval_openai_backend.h"
 
 #include <fmt/core.h>
+#include <nlohmann/json.hpp>
 
 #ifdef MOECUT_HAVE_ENGINE
 #include "moecut/engine/builtin_backend.h"
@@ -43,6 +44,9 @@ void add_eval_options(CLI::App* cmd, EvalArgs& a) {
         ->default_val(1800);
     cmd->add_option("--batch-size", a.batch_size, "Sequences per batch (--model)")->default_val(8);
     cmd->add_option("--device", a.device, "cpu or cuda (--model)")->default_val("cpu")->check(CLI::IsMember({"cpu", "cuda"}));
+    cmd->add_option("--detector-config", a.detector,
+                    "Loop detector settings as JSON (fields of `moecut loops detect --config`; missing ones keep "
+                    "their defaults), e.g. '{\"window\": 128}' so near-duplicate loops can fire under a small --cap");
     cmd->add_flag("--no-stop-at-loop", a.no_stop_at_loop, "Generate to EOS or the cap even after a loop is detected");
     cmd->add_option("--interval", a.interval, "exact (Clopper-Pearson) or wilson")->default_val("exact");
     cmd->add_option("--baseline", a.baseline, "A finished run folder to test against");
@@ -67,6 +71,16 @@ EvalBackend open_eval_backend(const EvalArgs& a, EvalSettings& s) {
     s.stop_at_loop = !a.no_stop_at_loop;
     s.interval = *method;
     s.baseline = a.baseline;
+    if (!a.detector.empty()) {
+        const auto j = nlohmann::json::parse(a.detector, nullptr, false);
+        if (j.is_discarded() || !j.is_object()) throw InputError("--detector-config: expected a JSON object");
+        try {
+            s.detector = j.get<LoopDetectorConfig>();
+            s.detector.validate();
+        } catch (const InputError& e) {
+            throw InputError(fmt::format("--detector-config: {}", e.what()));
+        }
+    }
     EvalBackend b;
     if (!a.endpoint.empty()) {
         OpenAIBackendOptions o;

@@ -16,7 +16,7 @@ namespace moecut::cli {
 
 struct EvalArgs {
     std::string model, endpoint, served_model, server_kind = "vllm", api_key_env = "OPENAI_API_KEY", tokenizer;
-    std::string probes, out, baseline, name, semantics, interval = "exact", device = "cpu";
+    std::string probes, out, baseline, name, semantics, interval = "exact", device = "cpu", detector;
     std::size_t n = 0, batch_size = 8;
     std::uint32_t samples_per_probe = 1;
     std::uint64_t seed = 0;

@@ -63,6 +63,7 @@ TEST(EvalCli, RunsTheDemoModelAndWritesTablesAndRecords) {
     EXPECT_EQ(all["loops"].get<int>() + all["eos"].get<int>() + all["runaways"].get<int>(), all["valid"].get<int>());
     EXPECT_EQ(results["identity"]["backend"]["kind"], "builtin");
     EXPECT_EQ(results["identity"]["sampler"]["temperature"], 1.0);  // raw sampling by default
+    EXPECT_EQ(results["identity"]["detector"]["window"], 512);
     // </think> of the demo tokenizer arms the reasoning-restart detector.
     EXPECT_EQ(results["identity"]["detector"]["think_end_ids"].size(), 1u);
     std::istringstream lines(test::read_text(dir / "run" / "samples.jsonl"));
@@ -109,7 +110,8 @@ TEST(EvalCli, SweepComparesCellsToTheRawCell) {
     TempDir dir;
     const auto p = probes(dir, 6);
     const auto r = run_moecut({"sweep", "--model", kModel.string(), "--probes", p.string(), "--n", "4", "--cap", "24",
-                               "--batch-size", "4", "--grid", "min_p=0,0.2", "rep_pen=1,1.3", "--out", (dir / "sweep").string()});
+                               "--batch-size", "4", "--detector-config", R"({"window": 64, "min_tokens": 16})", "--grid",
+                               "min_p=0,0.2", "rep_pen=1,1.3", "--out", (dir / "sweep").string()});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.out.find("| min_p=0,rep_pen=1 | 4 |"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("| min_p=0.2,rep_pen=1.3 | 4 |"), std::string::npos) << r.out;
@@ -119,6 +121,8 @@ TEST(EvalCli, SweepComparesCellsToTheRawCell) {
     const auto cell = nlohmann::json::parse(test::read_text(dir / "sweep" / "cells" / "min_p=0.2,rep_pen=1.3" / "results.json"));
     EXPECT_DOUBLE_EQ(cell["identity"]["sampler"]["min_p"].get<double>(), 0.2);
     EXPECT_DOUBLE_EQ(cell["identity"]["sampler"]["repetition_penalty"].get<double>(), 1.3);
+    EXPECT_EQ(cell["identity"]["detector"]["window"], 64);
+    EXPECT_EQ(cell["identity"]["detector"]["min_tokens"], 16);
 }
 
 TEST(EvalCli, ReportTestsRunsAgainstTheFirst) {
@@ -157,6 +161,9 @@ TEST(EvalCli, BadInputIsOneLineAndExitTwo) {
                "bad.jsonl:2: not a JSON object");
     expect_bad({"eval", "--model", kModel.string(), "--probes", p.string(), "--min-p", "1.5", "--out", (dir / "x").string()},
                "min_p");
+    expect_bad({"eval", "--model", kModel.string(), "--probes", p.string(), "--detector-config", "{\"window\": 2}",
+                "--out", (dir / "x").string()},
+               "--detector-config:");
     expect_bad({"sweep", "--model", kModel.string(), "--probes", p.string(), "--grid", "foo=1", "--out", (dir / "x").string()},
                "--grid: unknown key 'foo'");
     // The same folder with another cap is another run: refused, nothing changed.

@@ -179,6 +179,10 @@ TEST(EvalMetrics, ComparisonIsPairedOnSharedKeys) {
     EXPECT_DOUBLE_EQ(u.p, u.p_z);
     EXPECT_GT(u.z, 0);
     EXPECT_LT(u.diff_interval.lower, u.diff);
+    // A partial overlap (a smaller baseline) is not a paired design.
+    const auto partial = compare_runs(std::span(base).first(30), cand);
+    EXPECT_FALSE(partial.paired);
+    EXPECT_DOUBLE_EQ(partial.p, partial.p_z);
 }
 
 // Output depends only on the request's seed: the property real backends keep.

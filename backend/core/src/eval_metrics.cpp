@@ -6,6 +6,7 @@
 #include "moecut/stats/two_proportion.h"
 
 #include <map>
+#include <set>
 
 namespace moecut {
 namespace {
@@ -119,9 +120,16 @@ Comparison compare_runs(std::span<const SampleRecord> baseline, std::span<const 
     c.p_z = z.p;
     c.p_fisher = stats::fisher_exact_arms(ka, na, kb, nb).p;
     c.diff_interval = stats::newcombe_difference(ka, na, kb, nb);
+    // Paired only when both runs hold the same (probe, sample) keys: the same
+    // design run twice. A partial overlap (another seed, a smaller n) is two
+    // independent samples.
+    std::set<std::pair<std::string, std::uint32_t>> keys_a, keys_b;
+    for (const auto& r : baseline) keys_a.insert({r.probe_id, r.sample_index});
+    for (const auto& r : candidate) keys_b.insert({r.probe_id, r.sample_index});
     std::map<std::pair<std::string, std::uint32_t>, bool> base_loop;
-    for (const auto& r : baseline)
-        if (valid(r)) base_loop[{r.probe_id, r.sample_index}] = r.outcome == Outcome::loop;
+    if (keys_a == keys_b)
+        for (const auto& r : baseline)
+            if (valid(r)) base_loop[{r.probe_id, r.sample_index}] = r.outcome == Outcome::loop;
     for (const auto& r : candidate) {
         if (!valid(r)) continue;
         const auto it = base_loop.find({r.probe_id, r.sample_index});

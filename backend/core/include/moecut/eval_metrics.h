@@ -44,9 +44,10 @@ RunMetrics compute_metrics(std::span<const SampleRecord> records,
 
 // The candidate's loop rate against a baseline's. Independent arms: pooled
 // two-proportion z-test, Fisher's exact test and Newcombe's interval of the
-// difference (candidate - baseline). When the two runs share (probe, sample
-// index) keys the design is paired: McNemar on the shared keys valid in both,
-// and that p is the primary one; otherwise the z-test's.
+// difference (candidate - baseline). When the two runs hold the same (probe,
+// sample index) keys the design is paired: McNemar on the keys valid in both,
+// and that p is the primary one; otherwise (disjoint or partly overlapping
+// keys) the z-test's.
 struct Comparison {
     double rate_baseline = 0, rate_candidate = 0, diff = 0;
     stats::DifferenceInterval diff_interval;

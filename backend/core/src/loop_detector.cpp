@@ -11,12 +11,15 @@
 namespace moecut {
 
 struct LoopDetector::State {
-    explicit State(const LoopDetectorConfig& c) : cycles(c) {
+    explicit State(const LoopDetectorConfig& c)
+        : cycles(c), watch_think(!c.think_end_ids.empty() || !c.think_start_ids.empty()) {
         if (c.near_duplicates) diversity.emplace(c);
+        tokens.reserve(1024);
     }
     std::vector<std::int64_t> tokens;
     detail::CycleTracker cycles;
     std::optional<detail::DiversityWindow> diversity;
+    bool watch_think;
     std::int64_t first_end = -1;  // position of the first reasoning-end marker
     std::int64_t last_end = -1;
 };
@@ -42,23 +45,35 @@ bool LoopDetector::push(std::int64_t token) {
     State& s = *state_;
     s.tokens.push_back(token);
 
-    const bool is_end = contains(config_.think_end_ids, token);
-    const bool restarts = is_end ? s.last_end >= 0 : (s.last_end >= 0 && contains(config_.think_start_ids, token));
-    if (restarts) {
-        hit_ = LoopHit{"think_restart", t - s.last_end, s.first_end + 1, t};
-        return true;
-    }
-    if (is_end) {
-        if (s.first_end < 0) s.first_end = t;
-        s.last_end = t;
+    if (s.watch_think) {
+        const bool is_end = contains(config_.think_end_ids, token);
+        const bool restarts = is_end ? s.last_end >= 0 : (s.last_end >= 0 && contains(config_.think_start_ids, token));
+        if (restarts) {
+            hit_ = LoopHit{"think_restart", t - s.last_end, s.first_end + 1, t};
+            return true;
+        }
+        if (is_end) {
+            if (s.first_end < 0) s.first_end = t;
+            s.last_end = t;
+        }
     }
 
-    if (const std::int64_t period = s.cycles.push(s.tokens); period > 0) {
+    // mix64 once per token, shared by the anchor hash and the 4-gram hash.
+    // Both table look-ups start first (prefetch) and complete after the
+    // direct counters, whose work hides their cache misses. The window's
+    // state is never read once a loop fired, so the order changes nothing:
+    // an exact cycle still takes precedence at the same token.
+    const std::uint64_t mixed = detail::mix64(static_cast<std::uint64_t>(token));
+    s.cycles.begin(t, mixed);
+    if (s.diversity) s.diversity->begin(t, mixed);
+    s.cycles.advance(s.tokens);
+    const bool near_duplicate = s.diversity && s.diversity->finish(s.tokens);
+    if (const std::int64_t period = s.cycles.finish(s.tokens); period > 0) {
         hit_ = LoopHit{period > config_.max_period ? "long_cycle" : "cycle", period,
                        detail::periodic_region_start(s.tokens, t, period), t};
         return true;
     }
-    if (s.diversity && s.diversity->push(s.tokens)) {
+    if (near_duplicate) {
         hit_ = LoopHit{"near_duplicate", s.diversity->period(), s.diversity->start(), t};
         return true;
     }

@@ -1,6 +1,6 @@
-// Internal to the loop detector: the rolling hash of the last w tokens and two
-// open-addressing tables, one from w-gram fingerprints to their last position,
-// one counting the 4-grams of a sliding window.
+// Internal to the loop detector: the rolling hash of the last w tokens and an
+// open-addressing table from w-gram fingerprints to their last position.
+// (The distinct-4 window has its own exact table, loop_diversity_window.h.)
 #pragma once
 
 #include <cstddef>
@@ -25,9 +25,11 @@ public:
         for (std::size_t i = 0; i < width; ++i) top_ *= kBase;
     }
     // `leaving` is the value that drops out (ignored until width values came).
-    void push(std::uint64_t entering, std::uint64_t leaving) {
-        h_ = h_ * kBase + mix64(entering);
-        if (++count_ > width_) h_ -= mix64(leaving) * top_;
+    void push(std::uint64_t entering, std::uint64_t leaving) { push_mixed(mix64(entering), mix64(leaving)); }
+    // The same with mix64 already applied to both (callers that keep mixed values).
+    void push_mixed(std::uint64_t entering_mixed, std::uint64_t leaving_mixed) {
+        h_ = h_ * kBase + entering_mixed;
+        if (++count_ > width_) h_ -= leaving_mixed * top_;
     }
     bool full() const { return count_ >= width_; }
     // Never 0 (0 marks an empty slot).
@@ -42,15 +44,21 @@ private:
 };
 
 // 32-bit fingerprint -> 32-bit value (0 = none), 8 bytes a slot, open
-// addressing with linear probing, power-of-two capacity, grows at half load,
+// addressing with linear probing, power-of-two capacity, grows at 3/4 load,
 // no deletion. Fingerprints of different keys may collide; callers verify.
 class FingerprintMap {
 public:
     FingerprintMap() : slots_(kInitial) {}
 
+    // Starts loading the slot exchange(key, ...) probes first.
+    void prefetch(std::uint64_t key) const {
+        const std::uint32_t tag = static_cast<std::uint32_t>(key >> 32) | 1u;
+        __builtin_prefetch(slots_.data() + index(tag, slots_.size()));
+    }
+
     // The value stored for the key's fingerprint (0 if none), replaced by value.
     std::uint32_t exchange(std::uint64_t key, std::uint32_t value) {
-        if (2 * (size_ + 1) > slots_.size()) grow();
+        if (4 * (size_ + 1) > 3 * slots_.size()) grow();
         const std::uint32_t tag = static_cast<std::uint32_t>(key >> 32) | 1u;
         for (std::size_t i = index(tag, slots_.size());; i = (i + 1) & (slots_.size() - 1)) {
             Slot& s = slots_[i];
@@ -91,48 +99,6 @@ private:
 
     std::vector<Slot> slots_;
     std::size_t size_ = 0;
-};
-
-// Counts per 64-bit key for at most `limit` live keys: fixed capacity (four
-// times the limit, a power of two), linear probing, a key whose count drops
-// to 0 is removed by backward-shift deletion, so the table stays small.
-class CountTable {
-public:
-    explicit CountTable(std::size_t limit) {
-        std::size_t cap = 16;
-        while (cap < 4 * limit) cap *= 2;
-        keys_.assign(cap, 0);
-        counts_.assign(cap, 0);
-    }
-    // New count of the key after adding delta (+1 or -1; -1 only for a present key).
-    std::int32_t add(std::uint64_t key, std::int32_t delta) {
-        const std::size_t mask = keys_.size() - 1;
-        std::size_t i = key & mask;
-        while (keys_[i] != 0 && keys_[i] != key) i = (i + 1) & mask;
-        if (keys_[i] == 0) keys_[i] = key;
-        const std::int32_t c = counts_[i] += delta;
-        if (c == 0) erase(i);
-        return c;
-    }
-
-private:
-    void erase(std::size_t i) {
-        const std::size_t mask = keys_.size() - 1;
-        for (std::size_t j = (i + 1) & mask; keys_[j] != 0; j = (j + 1) & mask) {
-            const std::size_t home = keys_[j] & mask;
-            // Move j into the hole at i unless its home lies cyclically in (i, j].
-            if (((j - home) & mask) >= ((j - i) & mask)) {
-                keys_[i] = keys_[j];
-                counts_[i] = counts_[j];
-                i = j;
-            }
-        }
-        keys_[i] = 0;
-        counts_[i] = 0;
-    }
-
-    std::vector<std::uint64_t> keys_;
-    std::vector<std::int32_t> counts_;
 };
 
 } // namespace moecut::detail

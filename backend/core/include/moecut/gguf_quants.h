@@ -1,0 +1,26 @@
+// Converting float rows to ggml tensor types, byte-identical to ggml's
+// reference code (ggml-impl.h ggml_compute_fp32_to_fp16 / _bf16,
+// ggml-quants.c quantize_row_q8_0_ref / quantize_row_q4_0_ref), so a GGUF
+// moecut writes matches "convert to F32, then llama-quantize" bit for bit.
+#pragma once
+
+#include "moecut/gguf.h"
+
+#include <cstddef>
+#include <cstdint>
+
+namespace moecut {
+
+std::uint16_t ggml_fp32_to_fp16(float f);   // round to nearest even; NaN -> 0x7e00 with the sign
+std::uint16_t ggml_fp32_to_bf16(float f);   // round to nearest even; NaN forced quiet
+float ggml_fp16_to_fp32(std::uint16_t h);
+
+// Types quantize_row() can produce: F32, F16, BF16, Q8_0, Q4_0.
+bool ggml_can_quantize(GgmlType type);
+// Converts n floats (a multiple of the type's block size) to n/block blocks
+// at out (ggml_nbytes(type, {n}) bytes). std::invalid_argument otherwise.
+void quantize_row(GgmlType type, const float* x, std::int64_t n, std::byte* out);
+// The inverse for the same types (tests, round-trip checks).
+void dequantize_row(GgmlType type, const std::byte* in, std::int64_t n, float* out);
+
+} // namespace moecut

@@ -74,7 +74,8 @@ std::chrono::milliseconds requested_grace(const std::filesystem::path& file, std
     return fallback;
 }
 
-// The supervisor: its stdio already redirected, fd 3 the ready pipe.
+} // namespace
+
 [[noreturn]] void supervise(const SupervisorPlan& plan) {
     std::vector<char*> argv, envp;
     for (const auto& a : plan.argv) argv.push_back(const_cast<char*>(a.c_str()));
@@ -100,7 +101,8 @@ std::chrono::milliseconds requested_grace(const std::filesystem::path& file, std
                                             {"start_time", process_start_time(child).value_or(0)},
                                             {"pgid", child},
                                             {"supervisor_pid", self},
-                                            {"supervisor_start_time", process_start_time(self).value_or(0)}};
+                                            {"supervisor_start_time", process_start_time(self).value_or(0)},
+                                            {"started_unix_ms", started}};
         write_file_atomic(plan.run_dir / "pid", pid.dump() + "\n");
     } catch (const std::exception& e) {
         write_all(2, std::string("moecut job: ") + e.what() + "\n");
@@ -155,40 +157,5 @@ std::chrono::milliseconds requested_grace(const std::filesystem::path& file, std
     ::_exit(0);
 }
 
-} // namespace
-
-void start_supervisor(const SupervisorPlan& plan) {
-    const std::string log = (plan.run_dir / "stderr.log").string();
-    int ready[2];
-    if (::pipe2(ready, O_CLOEXEC) != 0) throw std::system_error(errno, std::generic_category(), "pipe");
-    const pid_t mid = ::fork();
-    if (mid < 0) {
-        const int err = errno;
-        ::close(ready[0]);
-        ::close(ready[1]);
-        throw std::system_error(err, std::generic_category(), "fork");
-    }
-    if (mid == 0) {
-        ::setsid();
-        if (::fork() != 0) ::_exit(0); // the supervisor is reparented: it outlives the app
-        const int null = ::open("/dev/null", O_RDONLY);
-        const int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-        if (null < 0 || out < 0) ::_exit(1);
-        ::dup2(null, 0);
-        ::dup2(out, 1);
-        ::dup2(out, 2);
-        ::dup2(ready[1], 3);
-        ::close_range(4, ~0U, 0);
-        supervise(plan);
-    }
-    ::close(ready[1]);
-    int st = 0;
-    while (::waitpid(mid, &st, 0) < 0 && errno == EINTR) {}
-    char c = 0;
-    ssize_t n;
-    while ((n = ::read(ready[0], &c, 1)) < 0 && errno == EINTR) {}
-    ::close(ready[0]);
-    if (n != 1) throw std::system_error(ECHILD, std::generic_category(), "job supervisor did not start");
-}
 
 } // namespace moecut::detail

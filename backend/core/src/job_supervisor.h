@@ -16,9 +16,20 @@ struct SupervisorPlan {
     std::chrono::milliseconds grace;
 };
 
-// Double fork + setsid: the supervisor is in its own session, outlives the
-// caller, forks the command into a process group of its own, writes the pid
-// file and returns here once that file exists. Throws std::system_error.
-void start_supervisor(const SupervisorPlan& plan);
+// Starts the supervisor and returns once it wrote the pid file. Throws
+// std::system_error.
+//
+// With a program (the moecut binary), the supervisor is a fresh process:
+// posix_spawn (no code of the caller runs in the child, so a threaded caller
+// such as the GUI is safe) of `PROGRAM job supervise RUN_DIR` in a session of
+// its own, with plan.envp as its environment; it forks once more and the
+// middle process exits, so the supervisor is reparented and outlives the
+// caller. Without a program, the caller forks twice itself (the old way):
+// allowed only while the caller has a single thread.
+void start_supervisor(const SupervisorPlan& plan, const std::filesystem::path& program);
+
+// The supervisor's body, in the forked grandchild: stdio already redirected,
+// fd 3 the ready pipe. Never returns.
+[[noreturn]] void supervise(const SupervisorPlan& plan);
 
 } // namespace moecut::detail

@@ -34,7 +34,12 @@ JobStatus from_exit_status(const nlohmann::json& j, long pid) {
     if (j.value("cancelled", false)) s.state = JobState::Cancelled;
     else if (s.exit_code && *s.exit_code == 0) s.state = JobState::Succeeded;
     else s.state = JobState::Failed;
-    if (s.state == JobState::Failed)
+    if (j.contains("started_unix_ms") && j["started_unix_ms"].is_number_integer())
+        s.started_unix_ms = j["started_unix_ms"].get<std::int64_t>();
+    if (j.contains("ended_unix_ms") && j["ended_unix_ms"].is_number_integer())
+        s.ended_unix_ms = j["ended_unix_ms"].get<std::int64_t>();
+    if (j.contains("message") && j["message"].is_string()) s.message = j["message"].get<std::string>();
+    else if (s.state == JobState::Failed)
         s.message = s.exit_code ? "exit code " + std::to_string(*s.exit_code)
                     : s.signal  ? "signal " + std::to_string(*s.signal)
                                 : "ended";
@@ -44,7 +49,13 @@ JobStatus from_exit_status(const nlohmann::json& j, long pid) {
 struct PidFile {
     long pid = 0, supervisor = 0;
     std::uint64_t start = 0, supervisor_start = 0;
+    std::optional<std::int64_t> started_unix_ms;
 };
+
+std::int64_t unix_ms_now() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
 
 std::optional<PidFile> read_pid_file(const std::filesystem::path& run_dir) {
     const auto j = read_json(run_dir / "pid");
@@ -54,6 +65,8 @@ std::optional<PidFile> read_pid_file(const std::filesystem::path& run_dir) {
     p.start = j->value("start_time", std::uint64_t{0});
     p.supervisor = j->value("supervisor_pid", 0L);
     p.supervisor_start = j->value("supervisor_start_time", std::uint64_t{0});
+    if (j->contains("started_unix_ms") && (*j)["started_unix_ms"].is_number_integer())
+        p.started_unix_ms = (*j)["started_unix_ms"].get<std::int64_t>();
     return p;
 }
 
@@ -83,11 +96,27 @@ std::filesystem::path LocalJobRunner::launch(const JobSpec& spec) {
                                         {"argv", spec.argv},
                                         {"env", spec.env},
                                         {"grace_ms", grace_.count()},
-                                        {"runner", "local"}};
+                                        {"runner", "local"},
+                                        {"launcher_pid", ::getpid()},
+                                        {"launcher_start_time", process_start_time(::getpid()).value_or(0)},
+                                        {"launched_unix_ms", unix_ms_now()}};
     write_file_atomic(run_dir / "job.json", job.dump(2) + "\n");
-    EventWriter(events).append(
-        {{"event", "start"}, {"version", kJobEventsVersion}, {"writer", "runner"}, {"argv", spec.argv}});
-    detail::start_supervisor(plan);
+    try {
+        EventWriter(events).append(
+            {{"event", "start"}, {"version", kJobEventsVersion}, {"writer", "runner"}, {"argv", spec.argv}});
+        detail::start_supervisor(plan, supervisor_);
+    } catch (const std::exception& e) {
+        // Never started: say so in the folder, so no reader waits for it.
+        const nlohmann::ordered_json st = {{"version", kJobEventsVersion},
+                                           {"state", "failed"},
+                                           {"cancelled", false},
+                                           {"message", std::string("cannot start: ") + e.what()},
+                                           {"ended_unix_ms", unix_ms_now()}};
+        try {
+            write_file_atomic(run_dir / "exit_status.json", st.dump(2) + "\n");
+        } catch (const std::exception&) {}
+        throw;
+    }
     return run_dir;
 }
 
@@ -97,11 +126,26 @@ JobStatus LocalJobRunner::poll(const std::filesystem::path& run_dir) {
     const auto pid = read_pid_file(run_dir);
     const long cmd = pid ? pid->pid : 0;
     if (auto ex = read_json(run_dir / "exit_status.json")) return from_exit_status(*ex, cmd);
-    if (!pid) return JobStatus{JobState::Queued, {}, {}, 0, {}};
-    if (process_is(pid->supervisor, pid->supervisor_start)) return JobStatus{JobState::Running, {}, {}, cmd, {}};
+    if (!pid) {
+        // Queued while its launcher lives (launch() in progress); a launcher
+        // that is gone will never start it.
+        const auto job = read_json(run_dir / "job.json");
+        const long launcher = job ? job->value("launcher_pid", 0L) : 0;
+        if (launcher == 0 || process_is(launcher, job->value("launcher_start_time", std::uint64_t{0})))
+            return JobStatus{JobState::Queued, {}, {}, 0, {}, {}, {}};
+        if (const auto late = read_pid_file(run_dir); late && process_is(late->supervisor, late->supervisor_start))
+            return JobStatus{JobState::Running, {}, {}, late->pid, {}, late->started_unix_ms, {}}; // started meanwhile
+        if (auto ex = read_json(run_dir / "exit_status.json")) return from_exit_status(*ex, 0);
+        JobStatus s{JobState::Lost, {}, {}, 0, {}, {}, {}};
+        s.message = "the job never started: the process that launched it (pid " + std::to_string(launcher) +
+                    ") is gone and no supervisor wrote a pid file";
+        return s;
+    }
+    if (process_is(pid->supervisor, pid->supervisor_start))
+        return JobStatus{JobState::Running, {}, {}, cmd, {}, pid->started_unix_ms, {}};
     // The supervisor may have written the status and exited since the first look.
     if (auto ex = read_json(run_dir / "exit_status.json")) return from_exit_status(*ex, cmd);
-    JobStatus s{JobState::Lost, {}, {}, cmd, {}};
+    JobStatus s{JobState::Lost, {}, {}, cmd, {}, pid->started_unix_ms, {}};
     s.message = "the job's supervisor (pid " + std::to_string(pid->supervisor) +
                 ") is gone and left no exit_status.json";
     return s;
@@ -116,6 +160,15 @@ void LocalJobRunner::cancel(const std::filesystem::path& run_dir) {
     const auto pid = read_pid_file(run_dir);
     if (pid && !process_is(pid->supervisor, pid->supervisor_start) && process_is(pid->pid, pid->start))
         ::kill(-static_cast<pid_t>(pid->pid), SIGTERM); // no supervisor left to do it
+}
+
+std::filesystem::path LocalJobRunner::default_supervisor_program() {
+    std::error_code ec;
+    const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (ec) return {};
+    const auto candidate = self.parent_path() / "moecut";
+    if (::access(candidate.c_str(), X_OK) == 0 && std::filesystem::is_regular_file(candidate, ec)) return candidate;
+    return {};
 }
 
 JobStatus LocalJobRunner::reattach(const std::filesystem::path& run_dir) { return poll(run_dir); }

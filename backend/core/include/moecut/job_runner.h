@@ -4,14 +4,22 @@
 // JobRunner is what the app talks to; LocalJobRunner runs jobs on this
 // machine, and remote (ssh) and Slurm runners will implement the same
 // interface. A job is named by its run folder. The folder holds
-//   job.json          argv, environment additions, grace period (at launch)
-//   pid               {"pid","start_time","supervisor_pid","supervisor_start_time"}
+//   job.json          argv, environment additions, grace period, the launching
+//                     process and its start time, the launch time (at launch)
+//   pid               {"pid","start_time","supervisor_pid","supervisor_start_time",
+//                      "started_unix_ms"}
 //   events.jsonl      the event stream (moecut/job_events.h)
 //   stderr.log        the command's stdout and stderr
 //   cancel_requested  written by cancel(): the grace period in milliseconds
 //   exit_status.json  {"exit_code" or "signal","cancelled",...}, written when it ends
 // The start times (field 22 of /proc/PID/stat) keep a reused pid from being
 // taken for the job.
+//
+// A job whose job.json exists but which has no pid file is queued while the
+// process that launched it lives (launch() in progress), and lost when that
+// process is gone (the app died between writing job.json and the supervisor's
+// start). A launch() that fails after writing job.json writes an
+// exit_status.json with "state":"failed" and the reason in "message".
 #pragma once
 
 #include "moecut/job_events.h"
@@ -44,6 +52,8 @@ struct JobStatus {
     std::optional<int> signal;        // when a signal ended it
     long pid = 0;                     // the command's pid (0 before it started)
     std::string message;              // why, for failed and lost
+    std::optional<std::int64_t> started_unix_ms; // when the command started, when known
+    std::optional<std::int64_t> ended_unix_ms;   // when it ended (final states but lost)
 };
 
 class JobRunner {
@@ -62,9 +72,20 @@ public:
     virtual EventFollower follow(const std::filesystem::path& run_dir, std::uint64_t offset) = 0;
 };
 
+// Runs jobs on this machine. The supervisor of each job is a fresh process,
+// `SUPERVISOR job supervise RUN_DIR`, where SUPERVISOR is the moecut binary:
+// nothing of the (possibly multithreaded) caller runs in a forked child.
+// With an empty supervisor path the caller forks the supervisor itself, which
+// launch() allows only while the caller has a single thread.
 class LocalJobRunner : public JobRunner {
 public:
-    explicit LocalJobRunner(std::chrono::milliseconds grace = std::chrono::seconds(10)) : grace_(grace) {}
+    explicit LocalJobRunner(std::chrono::milliseconds grace = std::chrono::seconds(10),
+                            std::filesystem::path supervisor = default_supervisor_program())
+        : grace_(grace), supervisor_(std::move(supervisor)) {}
+    // "moecut" in the folder of the running executable when it is there
+    // (installed side by side with moecut-studio), else empty.
+    static std::filesystem::path default_supervisor_program();
+    const std::filesystem::path& supervisor_program() const { return supervisor_; }
     std::filesystem::path launch(const JobSpec& spec) override;
     JobStatus poll(const std::filesystem::path& run_dir) override;
     void cancel(const std::filesystem::path& run_dir) override;
@@ -75,7 +96,16 @@ public:
 
 private:
     std::chrono::milliseconds grace_;
+    std::filesystem::path supervisor_;
 };
+
+// The body of the hidden `moecut job supervise RUN_DIR`: reads RUN_DIR/job.json,
+// forks the supervisor (the calling process exits 0 once it forked, so the
+// supervisor is reparented), which runs the command with this process's
+// environment and writes pid, events and exit_status.json. Expects stdio on
+// RUN_DIR/stderr.log and fd 3 the launcher's ready pipe, as LocalJobRunner
+// sets them up. Never returns; throws InputError for a bad job.json.
+[[noreturn]] void run_job_supervisor(const std::filesystem::path& run_dir);
 
 // Field 22 of /proc/PID/stat (clock ticks after boot), or nullopt when there
 // is no such process or it is a zombie.

@@ -1,0 +1,156 @@
+// experiment.json: ExperimentSettings to and from JSON (moecut/experiment_recipe.h).
+#include "moecut/error.h"
+#include "moecut/experiment_recipe.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace moecut {
+
+namespace {
+
+constexpr int kExperimentVersion = 1;
+
+template <typename T>
+void take(const nlohmann::json& j, const char* key, T& out, const std::string& file)
+{
+    const auto it = j.find(key);
+    if (it == j.end() || it->is_null())
+        return;
+    try {
+        out = it->get<T>();
+    } catch (const nlohmann::json::exception&) {
+        throw_input(file, fmt::format("field \"{}\" has the wrong type", key));
+    }
+}
+
+void take_path(const nlohmann::json& j, const char* key, std::filesystem::path& out, const std::string& file)
+{
+    std::string s = out.string();
+    take(j, key, s, file);
+    out = s;
+}
+
+} // namespace
+
+nlohmann::ordered_json to_json(const ExperimentSettings& s)
+{
+    nlohmann::ordered_json j;
+    j["moecut_experiment"] = kExperimentVersion;
+    j["name"] = s.name;
+    j["model"] = s.model.string();
+    j["calibration"] = nlohmann::ordered_json::array();
+    for (const auto& c : s.calibration)
+        j["calibration"].push_back({{"domain", c.domain}, {"file", c.file.string()}});
+    j["seq_len"] = s.seq_len;
+    j["max_tokens"] = s.max_tokens;
+    j["keep"] = s.keep;
+    j["criterion"] = s.criterion;
+    j["domain"] = s.domain;
+    j["swap_domain"] = s.swap_domain;
+    j["swaps"] = s.swaps;
+    j["protect_super_experts"] = s.protect_super_experts;
+    if (s.plan_file)
+        j["plan_file"] = s.plan_file->string();
+    j["probes"] = s.probes.string();
+    j["n"] = s.n;
+    j["cap"] = s.cap;
+    j["batch_size"] = s.batch_size;
+    j["seed"] = s.seed;
+    j["eval_teacher"] = s.eval_teacher;
+    if (s.teacher_run)
+        j["teacher_run"] = s.teacher_run->string();
+    j["grid_min_p"] = s.grid_min_p;
+    j["grid_rep_pen"] = s.grid_rep_pen;
+    j["device"] = s.device;
+    j["target"] = s.target;
+    return j;
+}
+
+ExperimentSettings settings_from_json(const nlohmann::json& j, const std::string& file)
+{
+    if (!j.is_object())
+        throw_input(file, "not a JSON object");
+    int version = 0;
+    take(j, "moecut_experiment", version, file);
+    if (version < 1)
+        throw_input(file, "not a moecut experiment (no \"moecut_experiment\" version)");
+    if (version > kExperimentVersion)
+        throw_input(file, fmt::format("experiment version {} is newer than this moecut ({})", version,
+                                      kExperimentVersion));
+    ExperimentSettings s;
+    take(j, "name", s.name, file);
+    take_path(j, "model", s.model, file);
+    if (const auto it = j.find("calibration"); it != j.end()) {
+        if (!it->is_array())
+            throw_input(file, "field \"calibration\" must be an array");
+        for (const auto& c : *it) {
+            if (!c.is_object())
+                throw_input(file, "every calibration entry must be an object with domain and file");
+            CalibrationInput in;
+            take(c, "domain", in.domain, file);
+            take_path(c, "file", in.file, file);
+            s.calibration.push_back(std::move(in));
+        }
+    }
+    take(j, "seq_len", s.seq_len, file);
+    take(j, "max_tokens", s.max_tokens, file);
+    take(j, "keep", s.keep, file);
+    take(j, "criterion", s.criterion, file);
+    take(j, "domain", s.domain, file);
+    take(j, "swap_domain", s.swap_domain, file);
+    take(j, "swaps", s.swaps, file);
+    take(j, "protect_super_experts", s.protect_super_experts, file);
+    if (j.contains("plan_file") && !j["plan_file"].is_null()) {
+        std::filesystem::path p;
+        take_path(j, "plan_file", p, file);
+        s.plan_file = p;
+    }
+    take_path(j, "probes", s.probes, file);
+    take(j, "n", s.n, file);
+    take(j, "cap", s.cap, file);
+    take(j, "batch_size", s.batch_size, file);
+    take(j, "seed", s.seed, file);
+    take(j, "eval_teacher", s.eval_teacher, file);
+    if (j.contains("teacher_run") && !j["teacher_run"].is_null()) {
+        std::filesystem::path p;
+        take_path(j, "teacher_run", p, file);
+        s.teacher_run = p;
+    }
+    take(j, "grid_min_p", s.grid_min_p, file);
+    take(j, "grid_rep_pen", s.grid_rep_pen, file);
+    take(j, "device", s.device, file);
+    take(j, "target", s.target, file);
+    return s;
+}
+
+SettingsParts split_settings(const ExperimentSettings& s)
+{
+    static const std::vector<std::string> evaluation_keys{"probes", "n", "cap", "batch_size", "seed",
+                                                          "eval_teacher", "teacher_run", "grid_min_p", "grid_rep_pen",
+                                                          "device", "target"};
+    SettingsParts parts;
+    parts.plan = nlohmann::ordered_json::object();
+    parts.evaluation = nlohmann::ordered_json::object();
+    const auto all = to_json(s);
+    for (const auto& [key, value] : all.items()) {
+        const bool evaluation =
+            std::find(evaluation_keys.begin(), evaluation_keys.end(), key) != evaluation_keys.end();
+        (evaluation ? parts.evaluation : parts.plan)[key] = value;
+    }
+    parts.evaluation["moecut_experiment"] = parts.plan["moecut_experiment"];
+    return parts;
+}
+
+ExperimentSettings join_settings(const nlohmann::json& plan, const nlohmann::json& evaluation,
+                                 const std::string& file)
+{
+    if (!plan.is_object() || !evaluation.is_object())
+        throw_input(file, "the experiment's plan and evaluation settings must be JSON objects");
+    nlohmann::json merged = plan;
+    merged.update(evaluation);
+    return settings_from_json(merged, file);
+}
+
+} // namespace moecut

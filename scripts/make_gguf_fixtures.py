@@ -17,6 +17,9 @@ Fixtures (deterministic; byte-identical on re-run with gguf 0.19.0 and numpy 2):
                    conversion references: conv_src (F32) with conv_f16 / conv_bf16 /
                    conv_q8_0 / conv_q4_0, the same values converted by numpy / gguf.quants
                    (gguf-py's ports of ggml's quantize_row_q8_0_ref / _q4_0_ref)
+  kquants.gguf     kq_src (F32, 8 rows of 512) and kq_q2_k .. kq_q6_k: the same values quantized
+                   by libggml-base's own quantize_row_q{2..6}_K_ref (gguf-py has no K-quantizer),
+                   loaded with ctypes from llama-cpp-python's venv; not rewritten without it
   align64.gguf     general.alignment = 64, odd tensor sizes (padding between tensors)
   no_tensors.gguf  metadata only
   expected.json    each fixture as GGUFReader reads it (the --dump format)
@@ -210,6 +213,47 @@ runpy.run_path({str(llama_dir / 'convert_hf_to_gguf.py')!r}, run_name="__main__"
     print(f"wrote {OUT / 'tiny_glm5_convert.json'}")
 
 
+def kq_source() -> np.ndarray:
+    rng = np.random.default_rng(31337)
+    x = rng.standard_normal((8, 512)).astype(np.float32)
+    x[0, :256] = 0.0                                  # an all-zero super-block
+    x[1, :256] = 3.0                                  # constant
+    x[1, 256:] = np.abs(x[1, 256:])                   # all positive (min clamped to 0)
+    x[2, :16] = 0.0                                   # one zero sub-block among others
+    x[3] *= 1e-5                                      # tiny scales
+    x[4, 7] = 40.0                                    # an outlier
+    x[5] = np.round(x[5] * 4) / 4                     # many exact ties
+    x[6] = -np.abs(x[6])                              # all negative
+    return x
+
+
+def write_kquants(path: Path) -> str:
+    import ctypes, glob, os
+    venv = os.environ.get("MOECUT_TEST_VENV", os.path.expanduser("~/.cache/moecut/test-venv"))
+    libs = glob.glob(f"{venv}/lib/python3*/site-packages/llama_cpp/lib/libggml-base.so")
+    if not libs:
+        return "libggml-base not found: kquants.gguf left as it is"
+    lib = ctypes.CDLL(libs[0])
+    x = kq_source()
+    w = GGUFWriter(path, "moecut-test")
+    w.add_tensor("kq_src", x)
+    for name, qt in (("q2_K", Q.Q2_K), ("q3_K", Q.Q3_K), ("q4_K", Q.Q4_K), ("q5_K", Q.Q5_K), ("q6_K", Q.Q6_K)):
+        block, size = gguf.GGML_QUANT_SIZES[qt]
+        out = np.zeros((x.shape[0], x.shape[1] // block * size), dtype=np.uint8)
+        for r in range(x.shape[0]):
+            row = np.ascontiguousarray(x[r])
+            getattr(lib, f"quantize_row_{name}_ref")(row.ctypes.data_as(ctypes.c_void_p),
+                                                     out[r].ctypes.data_as(ctypes.c_void_p), ctypes.c_int64(row.size))
+        back = gguf.quants.dequantize(out, qt)
+        assert back.shape == x.shape and np.abs(back - x).max() < 0.5 * np.abs(x).max()
+        w.add_tensor(f"kq_{name.lower()}", out, raw_dtype=qt)
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+    return f"kquants.gguf from {libs[0]}"
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--dump", type=Path, help="print FILE as GGUFReader reads it, as JSON")
@@ -240,6 +284,7 @@ def main():
     with np.errstate(over="ignore"):
         print(ggml_oracle_check(conv_source(), {"q8_0": t["conv_q8_0"].data, "q4_0": t["conv_q4_0"].data,
                                                 "f16": t["conv_f16"].data, "bf16": t["conv_bf16"].data}))
+    print(write_kquants(OUT / "kquants.gguf"))
     (OUT / "expected.json").write_text(json.dumps(expected, indent=1, ensure_ascii=False) + "\n")
     print(f"wrote {', '.join(writers)} and expected.json to {OUT}")
 

@@ -31,7 +31,7 @@ struct ExportGgufArgs {
 void run(const ExportGgufArgs& a) {
     GgufExportOptions o;
     const auto t = ggml_type_from_name(a.type);
-    if (!t) throw_input("--type", fmt::format("unknown ggml type '{}' (f32, f16, bf16, q8_0, q4_0, ...)", a.type));
+    if (!t) throw_input("--type", fmt::format("unknown ggml type '{}' (f32, f16, bf16, q8_0, q4_0, q2_k..q6_k)", a.type));
     o.type = *t;
     for (const std::string& r : a.tensor_types) o.tensor_types.push_back(parse_gguf_type_rule(r));
     o.mtp = a.mtp == "keep" ? MtpMode::Keep : MtpMode::Drop;
@@ -61,7 +61,7 @@ void register_export(CLI::App& root) {
     CLI::App* cmd = exp->add_subcommand("gguf", "Write a GGUF file that stock llama.cpp loads");
     cmd->add_option("--model", args->model, "Checkpoint folder (config.json, safetensors, tokenizer.json)")->required();
     cmd->add_option("--out", args->out, "Output .gguf file (written atomically)");
-    cmd->add_option("--type", args->type, "ggml type of the weight matrices: f32, f16, bf16, q8_0, q4_0")->capture_default_str();
+    cmd->add_option("--type", args->type, "ggml type of the weight matrices: f32, f16, bf16, q8_0, q4_0, q2_k, q3_k, q4_k, q5_k, q6_k")->capture_default_str();
     cmd->add_option("--tensor-type", args->tensor_types,
                     "PATTERN=TYPE: tensors whose GGUF name matches the regex PATTERN get TYPE; first match wins (repeatable)");
     cmd->add_option("--mtp", args->mtp, "MTP (nextn) layers: drop (most portable) or keep")

@@ -44,6 +44,32 @@ TEST(GgufQuants, ByteIdenticalToGgmlReference) {
     }
 }
 
+// kquants.gguf: kq_src [8 rows x 512] and its Q2_K..Q6_K made by libggml-base's
+// quantize_row_q{2..6}_K_ref itself (zero, constant, all-positive, tiny, outlier,
+// tied and all-negative rows).
+TEST(GgufQuants, KQuantsByteIdenticalToLibggml) {
+    const GgufFile g = GgufFile::open(test::test_data_dir() / "gguf_ref/kquants.gguf");
+    const GgufTensorInfo* src = g.find_tensor("kq_src");
+    ASSERT_NE(src, nullptr);
+    auto sb = g.bytes(*src);
+    std::vector<float> x(sb.size() / 4);
+    std::memcpy(x.data(), sb.data(), sb.size());
+    const std::pair<const char*, GgmlType> cases[] = {{"kq_q2_k", GgmlType::Q2_K}, {"kq_q3_k", GgmlType::Q3_K},
+                                                      {"kq_q4_k", GgmlType::Q4_K}, {"kq_q5_k", GgmlType::Q5_K},
+                                                      {"kq_q6_k", GgmlType::Q6_K}};
+    for (const auto& [name, type] : cases) {
+        const GgufTensorInfo* t = g.find_tensor(name);
+        ASSERT_NE(t, nullptr) << name;
+        ASSERT_EQ(t->ggml_type(), type);
+        const auto want = g.bytes(*t);
+        const std::size_t row_bytes = want.size() / 8;
+        std::vector<std::byte> got(want.size());
+        for (std::size_t r = 0; r < 8; ++r) quantize_row(type, x.data() + 512 * r, 512, got.data() + r * row_bytes);
+        for (std::size_t i = 0; i < got.size(); ++i)
+            ASSERT_EQ(got[i], want[i]) << name << " row " << i / row_bytes << " byte " << i % row_bytes;
+    }
+}
+
 TEST(GgufQuants, DequantizeInvertsWithinTheFormatsPrecision) {
     const GgufFile g = GgufFile::open(test::test_data_dir() / "gguf_ref/all_types.gguf");
     const std::vector<float> x = source(g);
@@ -77,7 +103,8 @@ TEST(GgufQuants, ScalarConversionsMatchGgml) {
     EXPECT_EQ(ggml_fp32_to_bf16(std::bit_cast<float>(0x7f800001u)), 0x7fc0);  // NaN forced quiet
     EXPECT_EQ(ggml_fp16_to_fp32(0x0001), 0x1p-24f);
     EXPECT_THROW(quantize_row(GgmlType::Q8_0, nullptr, 48, nullptr), std::invalid_argument);
-    EXPECT_THROW(quantize_row(GgmlType::Q4_K, nullptr, 256, nullptr), std::invalid_argument);
+    EXPECT_THROW(quantize_row(GgmlType::Q4_K, nullptr, 128, nullptr), std::invalid_argument);
+    EXPECT_THROW(quantize_row(GgmlType::IQ4_NL, nullptr, 32, nullptr), std::invalid_argument);
 }
 
 } // namespace

@@ -45,7 +45,7 @@ void write_gguf_export(const Checkpoint& ckpt, const GgufExportPlan& plan, const
                        ProgressReporter* progress) {
     for (const GgufExportTensor& t : plan.tensors)
         if (!ggml_can_quantize(t.type))
-            throw_input(out.string(), t.name, fmt::format("writing {} is not implemented yet (f32, f16, bf16, q8_0, q4_0 are)",
+            throw_input(out.string(), t.name, fmt::format("writing {} is not implemented yet (f32, f16, bf16, q8_0, q4_0, q2_k..q6_k are)",
                                                           ggml_type_name(t.type)));
     GgufStreamWriter w(out, plan.layout);
     SourceCache cache(ckpt);

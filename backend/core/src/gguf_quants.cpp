@@ -2,6 +2,8 @@
 // reference code; the comments name the function each one follows.
 #include "moecut/gguf_quants.h"
 
+#include "gguf_kquants.h"
+
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -101,7 +103,8 @@ std::uint16_t ggml_fp32_to_bf16(float f) {
 
 bool ggml_can_quantize(GgmlType type) {
     switch (type) {
-    case GgmlType::F32: case GgmlType::F16: case GgmlType::BF16: case GgmlType::Q8_0: case GgmlType::Q4_0: return true;
+    case GgmlType::F32: case GgmlType::F16: case GgmlType::BF16: case GgmlType::Q8_0: case GgmlType::Q4_0:
+    case GgmlType::Q2_K: case GgmlType::Q3_K: case GgmlType::Q4_K: case GgmlType::Q5_K: case GgmlType::Q6_K: return true;
     default: return false;
     }
 }
@@ -116,6 +119,11 @@ void quantize_row(GgmlType type, const float* x, std::int64_t n, std::byte* out)
     case GgmlType::BF16: for (std::int64_t i = 0; i < n; ++i) store16(out + 2 * i, ggml_fp32_to_bf16(x[i])); return;
     case GgmlType::Q8_0: q8_0(x, n, out); return;
     case GgmlType::Q4_0: q4_0(x, n, out); return;
+    case GgmlType::Q2_K: kquants::q2_k(x, out, n); return;
+    case GgmlType::Q3_K: kquants::q3_k(x, out, n); return;
+    case GgmlType::Q4_K: kquants::q4_k(x, out, n); return;
+    case GgmlType::Q5_K: kquants::q5_k(x, out, n); return;
+    case GgmlType::Q6_K: kquants::q6_k(x, out, n); return;
     default: throw std::invalid_argument(fmt::format("quantizing to {} is not implemented", tr.name));
     }
 }

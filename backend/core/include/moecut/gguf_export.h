@@ -10,8 +10,9 @@
 // llama-cpp-python 0.3.36 (llama.cpp 2026-10-01); docs/export.md lists them.
 //
 // Supported now: glm_moe_dsa (GLM-5.x) -> "glm-dsa", deepseek_v3 -> "deepseek2".
-// Types: f32, f16, bf16, q8_0, q4_0 (byte-identical to ggml's reference
-// quantizers); other ggml types can be planned (--dry-run) but not written yet.
+// Types: f32, f16, bf16, q8_0, q4_0, q2_k..q6_k (byte-identical to ggml's
+// reference quantizers, no imatrix); other ggml types can be planned (--dry-run)
+// but not written yet.
 #pragma once
 
 #include "moecut/gguf.h"

@@ -1,6 +1,6 @@
 // Converting float rows to ggml tensor types, byte-identical to ggml's
 // reference code (ggml-impl.h ggml_compute_fp32_to_fp16 / _bf16,
-// ggml-quants.c quantize_row_q8_0_ref / quantize_row_q4_0_ref), so a GGUF
+// ggml-quants.c quantize_row_q8_0_ref / _q4_0_ref / _q{2..6}_K_ref), so a GGUF
 // moecut writes matches "convert to F32, then llama-quantize" bit for bit.
 #pragma once
 
@@ -15,7 +15,8 @@ std::uint16_t ggml_fp32_to_fp16(float f);   // round to nearest even; NaN -> 0x7
 std::uint16_t ggml_fp32_to_bf16(float f);   // round to nearest even; NaN forced quiet
 float ggml_fp16_to_fp32(std::uint16_t h);
 
-// Types quantize_row() can produce: F32, F16, BF16, Q8_0, Q4_0.
+// Types quantize_row() can produce: F32, F16, BF16, Q8_0, Q4_0, and Q2_K..Q6_K
+// (quantize_row_q{2..6}_K_ref: no importance matrix). dequantize_row() knows the first five.
 bool ggml_can_quantize(GgmlType type);
 // Converts n floats (a multiple of the type's block size) to n/block blocks
 // at out (ggml_nbytes(type, {n}) bytes). std::invalid_argument otherwise.

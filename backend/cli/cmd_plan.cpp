@@ -3,6 +3,7 @@
 // A keep-K plan from a saliency file; no model needed (the file records the router).
 #include "commands.h"
 
+#include "moecut/job_events.h"
 #include "moecut/prune_plan.h"
 #include "moecut/saliency_file.h"
 
@@ -27,9 +28,13 @@ void run(PlanArgs& a) {
     write_plan(a.out, plan);
     std::size_t prot = 0;
     for (const auto& [_, ids] : plan.protected_experts) prot += ids.size();
-    fmt::print("wrote {}: keep {} of {} experts in {} layers by {} on '{}'; {} knowledge swaps{}; {} protected super experts\n",
-               a.out, plan.keep_count(), plan.experts, plan.keep.size(), plan.criterion, plan.domain, plan.swaps.size(),
-               a.opts.swap_domain.empty() ? "" : fmt::format(" from '{}'", a.opts.swap_domain), prot);
+    const std::string summary = fmt::format(
+        "wrote {}: keep {} of {} experts in {} layers by {} on '{}'; {} knowledge swaps{}; {} protected super experts",
+        a.out, plan.keep_count(), plan.experts, plan.keep.size(), plan.criterion, plan.domain, plan.swaps.size(),
+        a.opts.swap_domain.empty() ? "" : fmt::format(" from '{}'", a.opts.swap_domain), prot);
+    fmt::print("{}\n", summary);
+    emit_log("info", summary);
+    emit_artifact("plan", a.out);
     std::fflush(stdout);
 }
 

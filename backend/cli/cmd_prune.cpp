@@ -2,6 +2,7 @@
 // Writes the pruned checkpoint shard by shard; DIR2 appears complete or not at all.
 #include "commands.h"
 
+#include "moecut/job_events.h"
 #include "moecut/progress.h"
 #include "moecut/pruner.h"
 
@@ -26,6 +27,7 @@ void run(const PruneArgs& a) {
     opts.plan_path = a.plan;
     opts.version = MOECUT_VERSION;
     auto progress = std::make_shared<ProgressReporter>("prune", 0);
+    progress->set_unit("bytes");
     opts.progress = [progress](std::uint64_t done, std::uint64_t total) {
         progress->set_total(total);
         progress->update(done);
@@ -33,10 +35,14 @@ void run(const PruneArgs& a) {
     const PruneResult r = prune_checkpoint(a.model, plan, a.out, opts);
     progress->set_total(r.bytes_out);
     progress->finish();
-    fmt::print("wrote {}: {} -> {} routed experts per layer in {} layers; {} of {} tensors, {} bytes of tensor data in "
-               "{} shard(s){}\n",
-               a.out, r.experts_before, r.experts_after, plan.keep.size(), r.tensors_out, r.tensors_in, r.bytes_out,
-               r.shards, a.structure_only ? " (structure only: headers, data left as holes)" : "");
+    const std::string summary = fmt::format(
+        "wrote {}: {} -> {} routed experts per layer in {} layers; {} of {} tensors, {} bytes of tensor data in "
+        "{} shard(s){}",
+        a.out, r.experts_before, r.experts_after, plan.keep.size(), r.tensors_out, r.tensors_in, r.bytes_out, r.shards,
+        a.structure_only ? " (structure only: headers, data left as holes)" : "");
+    fmt::print("{}\n", summary);
+    emit_log("info", summary);
+    emit_artifact("checkpoint", a.out);
     std::fflush(stdout);
 }
 

@@ -6,6 +6,7 @@
 
 #ifdef MOECUT_HAVE_ENGINE
 #include "moecut/engine/saliency_command.h"
+#include "moecut/job_events.h"
 
 #include <memory>
 
@@ -36,7 +37,10 @@ void register_saliency(CLI::App& root) {
     cmd->add_option("--seed", a->seed, "Seed of the deterministic document order")->capture_default_str();
     cmd->add_option("--tokenizer", a->tokenizer, "tokenizer.json or its folder (default: the model folder)");
     cmd->add_flag("--restart", a->restart, "Ignore a saved resume point and start over");
-    cmd->callback([a] { engine::run_saliency_command(*a); });
+    cmd->callback([a] {
+        engine::run_saliency_command(*a);
+        emit_artifact("saliency", a->out);
+    });
 }
 
 } // namespace

@@ -6,6 +6,7 @@
 #include "eval_options.h"
 
 #include "moecut/eval_sweep.h"
+#include "moecut/job_events.h"
 
 #include <fmt/core.h>
 
@@ -26,7 +27,11 @@ void run(const SweepArgs& a) {
     const auto result = run_sweep(s, grid, *backend.backend, a.eval.out);
     if (a.eval.json) fmt::print("{}\n", result.json.dump(2));
     else fmt::print("{}", markdown_summary(result.rows, result.baseline));
-    fmt::print(stderr, "sweep: {} cells; results in {}\n", result.rows.size() - (a.eval.baseline.empty() ? 0 : 1), a.eval.out);
+    const std::string summary = fmt::format("sweep: {} cells; results in {}", result.rows.size() - (a.eval.baseline.empty() ? 0 : 1), a.eval.out);
+    fmt::print(stderr, "{}\n", summary);
+    emit_log("info", summary);
+    emit_artifact("sweep", std::filesystem::path(a.eval.out) / "results.json");
+    emit_artifact("report", std::filesystem::path(a.eval.out) / "report.md");
 }
 
 void register_sweep(CLI::App& root) {

@@ -4,6 +4,7 @@
 #include "moecut/error.h"
 #include "moecut/eval_report.h"
 #include "moecut/eval_store.h"
+#include "moecut/job_events.h"
 #include "moecut/sha256.h"
 
 #include <fmt/core.h>
@@ -73,6 +74,42 @@ void write_outputs(const std::filesystem::path& rundir, const EvalSettings& s, c
     write_file_atomic(rundir / "report.md", md);
 }
 
+// Outcome counts of the samples landed so far, for the live metric events
+// (job_events.h): loop, EOS and runaway rate with their intervals, mean length.
+class LiveTally {
+public:
+    LiveTally(const EvalSettings& s, std::string run) : method_(s.interval), run_(std::move(run)) {}
+
+    void add(const SampleRecord& r) {
+        ++samples_;
+        if (r.outcome == Outcome::error || r.outcome == Outcome::timeout) return;
+        ++valid_;
+        tokens_ += static_cast<double>(r.n_tokens);
+        if (r.outcome == Outcome::loop) ++loops_;
+        else if (r.outcome == Outcome::eos) ++eos_;
+        else if (r.outcome == Outcome::runaway) ++runaways_;
+    }
+
+    void emit() const {
+        if (valid_ == 0 || process_event_writer() == nullptr) return;
+        const auto step = static_cast<std::uint64_t>(samples_);
+        for (const auto& [name, k] : {std::pair<const char*, std::uint64_t>{"loop_rate", loops_},
+                                      {"eos_rate", eos_},
+                                      {"runaway_rate", runaways_}}) {
+            const auto i = stats::proportion_interval(k, valid_, method_);
+            emit_metric(name, i.rate, {{"lo", i.lower}, {"hi", i.upper}, {"n", valid_}, {"step", step}, {"run", run_}});
+        }
+        emit_metric("mean_tokens", tokens_ / static_cast<double>(valid_), {{"n", valid_}, {"step", step}, {"run", run_}});
+    }
+
+private:
+    stats::IntervalMethod method_;
+    std::string run_;
+    std::size_t samples_ = 0;
+    std::uint64_t valid_ = 0, loops_ = 0, eos_ = 0, runaways_ = 0;
+    double tokens_ = 0;
+};
+
 } // namespace
 
 ordered_json run_identity(const EvalSettings& s, const SampleBackend& backend) {
@@ -115,12 +152,29 @@ EvalRun run_evaluation(const EvalSettings& s, SampleBackend& backend, const std:
     const char* kill_env = std::getenv("MOECUT_TEST_KILL_AFTER_CHUNKS");
     const long kill_after = kill_env ? std::atol(kill_env) : -1;
     long chunks_done = 0;
+    const std::string name = s.name.empty() ? rundir.filename().string() : s.name;
+    LiveTally live(s, name);
+    if (process_event_writer() != nullptr) {
+        emit_log("info", fmt::format("eval {}: {} samples, {} stored, {} to generate", name, requests.size(), stored,
+                                     requests.size() - stored));
+        if (stored > 0) {
+            std::set<std::pair<std::string, std::uint32_t>> keys;
+            for (const auto& r : requests) keys.insert({r.probe.id, r.sample_index});
+            for (const auto& r : store.all())
+                if (keys.count({r.probe_id, r.sample_index})) live.add(r);
+            live.emit();
+        }
+    }
     ProgressReporter progress("eval", requests.size(), s.progress);
+    progress.set_unit("samples");
     progress.update(stored);
     for (const auto& part : chunks) {
         backend.generate(part, s, [&](std::vector<SampleRecord>&& done) {
             store.put(done);
             run.generated += done.size();
+            for (const auto& r : done) live.add(r);
+            if (!done.empty()) progress.set_current(done.back().source + "/" + done.back().probe_id);
+            live.emit();
             progress.advance(done.size());
         });
         if (++chunks_done == kill_after) std::raise(SIGKILL);
@@ -138,6 +192,12 @@ EvalRun run_evaluation(const EvalSettings& s, SampleBackend& backend, const std:
     run.metrics = compute_metrics(run.records, s.interval);
     if (!s.baseline.empty()) run.vs_baseline = compare_runs(load_run_records(s.baseline), run.records);
     write_outputs(rundir, s, run);
+    emit_artifact("results", rundir / "results.json");
+    emit_artifact("samples", rundir / "samples.jsonl");
+    emit_artifact("report", rundir / "report.md");
+    if (const auto& lr = run.metrics.overall.loop_rate)
+        emit_log("info", fmt::format("eval {}: loop rate {:.4f} [{:.4f}, {:.4f}] over {} valid samples", name, lr->rate,
+                                     lr->lower, lr->upper, run.metrics.overall.valid));
     return run;
 }
 

@@ -3,7 +3,12 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <mutex>
 #include <system_error>
 
 namespace moecut {
@@ -53,6 +58,63 @@ void EventWriter::artifact(std::string_view kind, std::string_view path) {
 }
 
 void EventWriter::status(std::string_view state) { append({{"event", "status"}, {"state", state}}); }
+
+void EventWriter::append_timed(nlohmann::ordered_json event) {
+    if (!event.contains("t")) event["t"] = event_time_now();
+    append(event);
+}
+
+double event_time_now() {
+    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+EventWriter* process_event_writer() {
+    static std::mutex mutex;
+    static std::unique_ptr<EventWriter> writer;
+    static pid_t owner = 0;
+    const std::lock_guard lock(mutex);
+    if (owner == ::getpid()) return writer.get();
+    owner = ::getpid();
+    writer.reset();
+    const char* path = std::getenv(kEventsEnvVar);
+    if (path == nullptr || *path == '\0') return nullptr;
+    try {
+        writer = std::make_unique<EventWriter>(path);
+        writer->start("moecut");
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "moecut: events file %s: %s\n", path, e.what());
+        writer.reset();
+    }
+    return writer.get();
+}
+
+void emit_event(nlohmann::ordered_json event) {
+    EventWriter* w = process_event_writer();
+    if (w == nullptr) return;
+    try {
+        w->append_timed(std::move(event));
+    } catch (const std::exception&) {
+        // The work goes on; stderr still says what happened.
+    }
+}
+
+void emit_metric(std::string_view name, double value, const nlohmann::ordered_json& fields) {
+    nlohmann::ordered_json e = {{"event", "metric"}, {"name", name}, {"value", value}};
+    if (fields.is_object())
+        for (const auto& [k, v] : fields.items()) e[k] = v;
+    emit_event(std::move(e));
+}
+
+void emit_log(std::string_view level, std::string_view message) {
+    emit_event({{"event", "log"}, {"level", level}, {"message", message}});
+}
+
+void emit_artifact(std::string_view kind, const std::filesystem::path& path) {
+    std::error_code ec;
+    auto abs = std::filesystem::absolute(path, ec);
+    if (ec) abs = path;
+    emit_event({{"event", "artifact"}, {"kind", kind}, {"path", abs.lexically_normal().string()}});
+}
 
 EventBatch EventFollower::read() {
     EventBatch batch;

@@ -8,35 +8,11 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstdlib>
-#include <memory>
-#include <mutex>
 
 namespace moecut {
 namespace {
 
-// The process's events file, opened (and its start line written) on first
-// use in each process (a forked child writes its own start line); null when
-// MOECUT_EVENTS is unset or the file cannot be opened.
-EventWriter* events_file() {
-    static std::mutex mutex;
-    static std::unique_ptr<EventWriter> writer;
-    static pid_t owner = 0;
-    const std::lock_guard lock(mutex);
-    if (owner == ::getpid()) return writer.get();
-    owner = ::getpid();
-    writer.reset();
-    const char* path = std::getenv(kEventsEnvVar);
-    if (path == nullptr || *path == '\0') return nullptr;
-    try {
-        writer = std::make_unique<EventWriter>(path);
-        writer->start("moecut");
-    } catch (const std::exception& e) {
-        fmt::print(stderr, "moecut: events file {}: {}\n", path, e.what());
-        writer.reset();
-    }
-    return writer.get();
-}
+EventWriter* events_file() { return process_event_writer(); }
 
 } // namespace
 
@@ -89,7 +65,10 @@ void ProgressReporter::write_event(bool /*final*/) {
     event_written_ = true;
     event_done_ = done_;
     try {
-        events_file()->progress(step_, done_, total_);
+        nlohmann::ordered_json e = {{"event", "progress"}, {"step", step_}, {"done", done_}, {"total", total_}};
+        if (!unit_.empty()) e["unit"] = unit_;
+        if (!current_.empty()) e["current"] = current_;
+        events_file()->append_timed(std::move(e));
     } catch (const std::exception&) {
         // A full disk must not stop the work; stderr still has the progress.
     }

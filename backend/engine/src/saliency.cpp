@@ -258,6 +258,7 @@ struct Runner {
 
         ProgressReporter progress("saliency", steps.size() * batches.size(),
                                   comm->rank() == 0 ? opt.progress : ProgressReporter::Mode::Silent);
+        progress.set_unit("batches");  // one per (layer, batch): the events say which layer
         progress.update(static_cast<std::uint64_t>(st.done) * batches.size());
         auto& ws = model.weights();
         // Without a state folder the next layer's inputs stay in memory.
@@ -267,6 +268,7 @@ struct Runner {
             const LayerSpec& spec = arch.layers.at(static_cast<std::size_t>(s.layer));
             const bool last = p + 1 == static_cast<int>(steps.size());
             const LayerWeights& w = ws.layer(s.layer);
+            progress.set_current(fmt::format("layer {}{}", s.layer, s.mtp ? " (MTP)" : ""));
             auto acc = torch::zeros({kStats, D, E}, torch::TensorOptions().dtype(torch::kDouble).device(device));
             const std::string hidden_out = fmt::format("hidden-{}.bin", p + 1);
             const bool new_index = !s.mtp && arch.indexer && spec.indexer == IndexerKind::Full;

@@ -8,7 +8,9 @@
 // When MOECUT_EVENTS names a file (a job's events.jsonl, moecut/job_events.h),
 // the same JSON objects are also appended there, after one start line per
 // process, whatever the mode (Silent too) and on the JSON lines' 500 ms
-// throttle; stderr is written as without it.
+// throttle; stderr is written as without it. The events carry more than the
+// stderr lines: "t" (unix seconds) and, once set, "unit" and "current"
+// (job_events.h).
 #pragma once
 
 #include <chrono>
@@ -28,6 +30,10 @@ public:
     ProgressReporter& operator=(const ProgressReporter&) = delete;
 
     void set_total(std::uint64_t total) { total_ = total; }
+    // What done/total count ("tokens", "samples", "tensors", "bytes"), in the events.
+    void set_unit(std::string unit) { unit_ = std::move(unit); }
+    // What is being worked on now; the next event written carries it.
+    void set_current(std::string current) { current_ = std::move(current); }
     void update(std::uint64_t done);
     void advance(std::uint64_t n) { update(done_ + n); }
     // Writes the final state (done = total) and ends the bar's line.
@@ -38,6 +44,7 @@ private:
     void write(bool final);
     void write_event(bool final);
     std::string step_;
+    std::string unit_, current_;
     std::uint64_t total_;
     std::uint64_t done_ = 0;
     Mode mode_;

@@ -91,6 +91,9 @@ private:
     }
     void metadata();
     void layer(int il, int gguf_il);
+    void gqa_attention(int il, int gguf_il);
+    void mla_attention(int il, int gguf_il);
+    void mlp(int il, int gguf_il);
     void indexer(int il, int gguf_il, int from_layer);
 
     const Checkpoint& ckpt_;
@@ -162,8 +165,9 @@ void Planner::metadata() {
     u32("context_length", d_.max_position_embeddings);
     u32("embedding_length", d_.hidden_size);
     u32("feed_forward_length", d_.intermediate_size);
+    const bool mla = at.kind == AttentionKind::Mla;
     u32("attention.head_count", at.n_heads);
-    u32("attention.head_count_kv", 1);  // MLA runs as MQA over the latent
+    u32("attention.head_count_kv", mla ? 1 : at.n_kv_heads);  // MLA runs as MQA over the latent
     f32("rope.freq_base", at.rope.theta);
     f32("attention.layer_norm_rms_epsilon", d_.rms_norm_eps);
     u32("expert_count", r.n_experts);
@@ -173,17 +177,22 @@ void Planner::metadata() {
     u32("expert_gating_func", r.scoring == Scoring::Sigmoid ? 2 : 1);
     u32("leading_dense_block_count", n_dense_lead_);
     u32("vocab_size", d_.vocab_size);
-    u32("attention.q_lora_rank", at.q_lora_rank);
-    u32("attention.kv_lora_rank", at.kv_lora_rank);
-    u32("attention.key_length", at.kv_lora_rank + at.qk_rope_head_dim);
-    u32("attention.value_length", at.kv_lora_rank);
-    u32("attention.key_length_mla", at.qk_nope_head_dim + at.qk_rope_head_dim);
-    u32("attention.value_length_mla", at.v_head_dim);
+    if (mla) {
+        u32("attention.q_lora_rank", at.q_lora_rank);
+        u32("attention.kv_lora_rank", at.kv_lora_rank);
+        u32("attention.key_length", at.kv_lora_rank + at.qk_rope_head_dim);
+        u32("attention.value_length", at.kv_lora_rank);
+        u32("attention.key_length_mla", at.qk_nope_head_dim + at.qk_rope_head_dim);
+        u32("attention.value_length_mla", at.v_head_dim);
+    } else {
+        u32("attention.key_length", at.head_dim);
+        u32("attention.value_length", at.head_dim);
+    }
     u32("expert_feed_forward_length", d_.moe_intermediate_size);
     u32("expert_shared_count", d_.n_shared_experts);
     f32("expert_weights_scale", r.routed_scaling_factor);
     L.set(a + ".expert_weights_norm", GgufValue::boolean(r.norm_topk_prob));
-    u32("rope.dimension_count", at.rope.rotary_dim > 0 ? at.rope.rotary_dim : at.qk_rope_head_dim);
+    u32("rope.dimension_count", at.rope.rotary_dim > 0 ? at.rope.rotary_dim : mla ? at.qk_rope_head_dim : at.head_dim);
     if (at.rope.type == "yarn") {
         L.set(a + ".rope.scaling.type", GgufValue::string("yarn"));
         f32("rope.scaling.factor", at.rope.factor);
@@ -242,8 +251,7 @@ void Planner::indexer(int il, int gi, int from) {
 void Planner::layer(int il, int gi) {
     const auto& at = d_.attention;
     const LayerSpec& spec = d_.layers[static_cast<std::size_t>(il)];
-    const std::int64_t H = d_.hidden_size, nh = at.n_heads, nope = at.qk_nope_head_dim, rope = at.qk_rope_head_dim,
-                       v = at.v_head_dim, kvl = at.kv_lora_rank, ql = at.q_lora_rank;
+    const std::int64_t H = d_.hidden_size;
     const std::string p = d_.layer_prefix(il);
     const std::string g = fmt::format("blk.{}.", gi);
     if (spec.is_mtp) {
@@ -252,6 +260,59 @@ void Planner::layer(int il, int gi) {
         vector(g + "nextn.hnorm.weight", p + "hnorm.weight", H);
     }
     vector(g + "attn_norm.weight", p + "input_layernorm.weight", H);
+    if (at.kind == AttentionKind::Gqa) {
+        gqa_attention(il, gi);
+    } else {
+        mla_attention(il, gi);
+    }
+    if (d_.indexer) {
+        int from = -1;
+        if (spec.indexer == IndexerKind::Full) from = il;
+        else if (spec.indexer == IndexerKind::Shared && o_.fill_shared_indexer)
+            for (int j = il - 1; j >= 0 && from < 0; --j)
+                if (d_.layers[static_cast<std::size_t>(j)].indexer == IndexerKind::Full) from = j;
+        if (from >= 0) indexer(il, gi, from);
+    }
+    mlp(il, gi);
+    if (spec.is_mtp) {
+        vector(g + "nextn.shared_head_norm.weight", p + "shared_head.norm.weight", H);
+        if (ckpt_.contains(p + "embed_tokens.weight"))
+            matrix(g + "nextn.embed_tokens.weight", p + "embed_tokens.weight", d_.vocab_size, H);
+        if (ckpt_.contains(p + "shared_head.head.weight"))
+            matrix(g + "nextn.shared_head_head.weight", p + "shared_head.head.weight", d_.vocab_size, H);
+    }
+}
+
+// GLM-4.5 style grouped-query attention (glm4moe): q/k/v with optional biases
+// and per-head q/k norms; post_attention_layernorm is "post_attention_norm".
+void Planner::gqa_attention(int il, int gi) {
+    const auto& at = d_.attention;
+    const std::int64_t H = d_.hidden_size, q = at.n_heads * at.head_dim, kv = at.n_kv_heads * at.head_dim;
+    const std::string p = d_.layer_prefix(il) + "self_attn.";
+    const std::string g = fmt::format("blk.{}.", gi);
+    matrix(g + "attn_q.weight", p + "q_proj.weight", q, H);
+    matrix(g + "attn_k.weight", p + "k_proj.weight", kv, H);
+    matrix(g + "attn_v.weight", p + "v_proj.weight", kv, H);
+    if (at.qkv_bias) {
+        vector(g + "attn_q.bias", p + "q_proj.bias", q);
+        vector(g + "attn_k.bias", p + "k_proj.bias", kv);
+        vector(g + "attn_v.bias", p + "v_proj.bias", kv);
+    }
+    matrix(g + "attn_output.weight", p + "o_proj.weight", H, q);
+    if (at.o_bias) fail("o_proj bias has no tensor in llama.cpp's glm4moe");
+    if (at.qk_norm) {
+        vector(g + "attn_q_norm.weight", p + "q_norm.weight", at.head_dim);
+        vector(g + "attn_k_norm.weight", p + "k_norm.weight", at.head_dim);
+    }
+    vector(g + "post_attention_norm.weight", d_.layer_prefix(il) + "post_attention_layernorm.weight", H);
+}
+
+void Planner::mla_attention(int il, int gi) {
+    const auto& at = d_.attention;
+    const std::int64_t H = d_.hidden_size, nh = at.n_heads, nope = at.qk_nope_head_dim, rope = at.qk_rope_head_dim,
+                       v = at.v_head_dim, kvl = at.kv_lora_rank, ql = at.q_lora_rank;
+    const std::string p = d_.layer_prefix(il);
+    const std::string g = fmt::format("blk.{}.", gi);
     if (ql <= 0) fail("MLA without q_lora_rank (a 'lite' model) is not supported by this exporter");
     vector(g + "attn_q_a_norm.weight", p + "self_attn.q_a_layernorm.weight", ql);
     vector(g + "attn_kv_a_norm.weight", p + "self_attn.kv_a_layernorm.weight", kvl);
@@ -271,14 +332,13 @@ void Planner::layer(int il, int gi) {
     add(g + "attn_v_b.weight", {kvl, v, nh}, vb);
     matrix(g + "attn_output.weight", p + "self_attn.o_proj.weight", H, nh * v);
     vector(g + "ffn_norm.weight", p + "post_attention_layernorm.weight", H);
-    if (d_.indexer) {
-        int from = -1;
-        if (spec.indexer == IndexerKind::Full) from = il;
-        else if (spec.indexer == IndexerKind::Shared && o_.fill_shared_indexer)
-            for (int j = il - 1; j >= 0 && from < 0; --j)
-                if (d_.layers[static_cast<std::size_t>(j)].indexer == IndexerKind::Full) from = j;
-        if (from >= 0) indexer(il, gi, from);
-    }
+}
+
+void Planner::mlp(int il, int gi) {
+    const LayerSpec& spec = d_.layers[static_cast<std::size_t>(il)];
+    const std::int64_t H = d_.hidden_size;
+    const std::string p = d_.layer_prefix(il);
+    const std::string g = fmt::format("blk.{}.", gi);
     if (!spec.is_moe) {
         const std::int64_t I = d_.intermediate_size;
         matrix(g + "ffn_gate.weight", p + "mlp.gate_proj.weight", I, H);
@@ -305,24 +365,22 @@ void Planner::layer(int il, int gi) {
             matrix(g + "ffn_down_shexp.weight", p + "mlp.shared_experts.down_proj.weight", H, S);
         }
     }
-    if (spec.is_mtp) {
-        vector(g + "nextn.shared_head_norm.weight", p + "shared_head.norm.weight", H);
-        if (ckpt_.contains(p + "embed_tokens.weight"))
-            matrix(g + "nextn.embed_tokens.weight", p + "embed_tokens.weight", d_.vocab_size, H);
-        if (ckpt_.contains(p + "shared_head.head.weight"))
-            matrix(g + "nextn.shared_head_head.weight", p + "shared_head.head.weight", d_.vocab_size, H);
-    }
 }
 
 void Planner::run() {
     switch (d_.family) {
     case Family::GlmMoeDsa: plan_.architecture = "glm-dsa"; break;
     case Family::DeepseekV3: plan_.architecture = "deepseek2"; break;
+    case Family::Glm4Moe: plan_.architecture = "glm4moe"; break;
     default:
-        fail(fmt::format("GGUF export supports glm_moe_dsa (llama.cpp glm-dsa) and deepseek_v3 (deepseek2) so far, not {}",
+        fail(fmt::format("GGUF export supports glm_moe_dsa (glm-dsa), glm4_moe (glm4moe) and deepseek_v3 (deepseek2) so far, "
+                         "not {}",
                          d_.model_type));
     }
-    if (d_.attention.kind != AttentionKind::Mla) fail("GGUF export of this family expects MLA attention");
+    if ((d_.attention.kind == AttentionKind::Mla) != (plan_.architecture != "glm4moe"))
+        fail("unexpected attention kind for " + plan_.architecture);
+    if (plan_.architecture == "glm4moe" && d_.moe_layers().size() > 0 && !d_.router.correction_bias)
+        fail("llama.cpp's glm4moe requires e_score_correction_bias on every MoE layer");
     if (detect_expert_layout(ckpt_) != ExpertLayout::PerExpert)
         fail("GGUF export reads per-expert tensors (experts.{e}.gate_proj...); this checkpoint uses the fused layout");
     // llama.cpp knows only leading dense layers followed by MoE layers.
@@ -372,7 +430,7 @@ void Planner::run() {
         const std::string& n = e.info->name;
         if (!std::binary_search(used_.begin(), used_.end(), n)) plan_.skipped.push_back(n);
     }
-    if (o_.mtp == MtpMode::Drop && d_.num_mtp_layers > 0)
+    if (o_.mtp == MtpMode::Drop && d_.num_mtp_layers > 0 && !plan_.skipped.empty())
         plan_.notes.push_back(fmt::format("MTP layer(s) dropped ({} tensors); block_count = {} trunk layers",
                                           plan_.skipped.size(), d_.num_hidden_layers));
 }

@@ -151,8 +151,14 @@ TEST(JobEvents, ProgressReporterAppendsToMoecutEvents) {
     int st = 0;
     ::waitpid(pid, &st, 0);
     ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-    const auto b = EventFollower(path).read();
+    auto b = EventFollower(path).read();
     ASSERT_EQ(b.events.size(), 4u);
+    // Progress events carry their time ("t", unix seconds); the rest as on stderr.
+    for (std::size_t i = 1; i < 4; ++i) {
+        ASSERT_TRUE(b.events[i].contains("t") && b.events[i]["t"].is_number()) << b.events[i];
+        EXPECT_GT(b.events[i]["t"].get<double>(), 1.6e9);
+        b.events[i].erase("t");
+    }
     EXPECT_EQ(b.events[0]["event"], "start");
     EXPECT_EQ(b.events[0]["version"], 1);
     EXPECT_EQ(b.events[0]["writer"], "moecut");

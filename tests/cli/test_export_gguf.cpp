@@ -247,7 +247,7 @@ TEST(ExportGgufCli, LlamaCppLoadsEveryMappedFamily) {
     if (!have_llama_cpp()) GTEST_SKIP() << "no llama-cpp-python venv at " << venv_python().parent_path().parent_path();
     TempDir dir;
     std::vector<std::string> files;
-    for (const char* family : {"glm_moe_dsa", "glm4_moe", "deepseek_v3"}) {
+    for (const char* family : {"glm_moe_dsa", "glm4_moe", "deepseek_v3", "deepseek_v32"}) {
         const fs::path model = dir / family;
         ASSERT_EQ(run_moecut({"make-tiny", "--family", family, "--out", model.string()}).exit_code, 0);
         for (const auto& [mtp, type] : {std::pair{"drop", "f32"}, std::pair{"keep", "q8_0"}}) {

@@ -372,8 +372,10 @@ void Planner::run() {
     case Family::GlmMoeDsa: plan_.architecture = "glm-dsa"; break;
     case Family::DeepseekV3: plan_.architecture = "deepseek2"; break;
     case Family::Glm4Moe: plan_.architecture = "glm4moe"; break;
+    case Family::DeepseekV32: plan_.architecture = "deepseek32"; break;
     default:
-        fail(fmt::format("GGUF export supports glm_moe_dsa (glm-dsa), glm4_moe (glm4moe) and deepseek_v3 (deepseek2) so far, "
+        fail(fmt::format("GGUF export supports glm_moe_dsa (glm-dsa), glm4_moe (glm4moe), deepseek_v3 (deepseek2) and "
+                         "deepseek_v32 (deepseek32) so far, "
                          "not {}",
                          d_.model_type));
     }
@@ -411,6 +413,8 @@ void Planner::run() {
                                       : "shared indexer layers recorded in attention.indexer.types (llama.cpp from 2026-06)");
     }
     if (plan_.architecture == "deepseek2" && d_.indexer) fail("deepseek2 has no indexer");
+    if (plan_.architecture == "deepseek32" && (!d_.indexer || !d_.indexer_shared_layers().empty()) && !o_.fill_shared_indexer)
+        fail("llama.cpp's deepseek32 needs indexer weights on every layer (use --fill-shared-indexer for shared layers)");
 
     metadata();
     add_gguf_tokenizer(ckpt_.dir(), ckpt_.config(), d_.vocab_size, d_.model_type, o_.tokenizer_pre, plan_.layout,

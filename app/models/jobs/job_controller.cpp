@@ -65,9 +65,28 @@ std::vector<qint64> JobController::launchChain(qint64 experimentId, const std::v
     std::vector<qint64> ids;
     std::optional<std::int64_t> previous = after;
     for (const auto& step : steps) {
-        const auto id = m_store.add_job(experimentId, {step.name, step.argv, step.env, previous});
+        const auto id = m_store.add_job(experimentId, {step.name, step.argv, step.env, previous, step.folder});
         ids.push_back(id);
         previous = id;
+    }
+    emit jobsChanged();
+    startWaiting();
+    return ids;
+}
+
+std::vector<qint64> JobController::launchSteps(qint64 experimentId, const std::vector<Step>& steps)
+{
+    m_store.experiment(experimentId);
+    for (std::size_t i = 0; i < steps.size(); ++i)
+        if (steps[i].after && *steps[i].after >= i)
+            throw moecut::InputError(fmt::format("step {} ({}) waits for step {}, which does not come before it", i,
+                                                 steps[i].name, *steps[i].after));
+    std::vector<qint64> ids;
+    for (const auto& step : steps) {
+        std::optional<std::int64_t> dependency;
+        if (step.after)
+            dependency = ids[*step.after];
+        ids.push_back(m_store.add_job(experimentId, {step.name, step.argv, step.env, dependency, step.folder}));
     }
     emit jobsChanged();
     startWaiting();

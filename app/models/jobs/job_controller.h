@@ -56,6 +56,10 @@ public:
         std::string name;               // saliency, plan, prune, eval, sweep, report, ...
         std::vector<std::string> argv;  // argv[0] looked up on PATH
         std::vector<std::string> env = {}; // "KEY=VALUE" additions
+        std::string folder = {};        // run folder "NN-step"; empty: the store numbers it
+        // launchSteps only: the index (in steps, lower than this step's) of
+        // the step it waits for; none: it may start at once.
+        std::optional<std::size_t> after = {};
     };
 
     JobController(moecut::ExperimentStore& store, moecut::JobRunner& runner, QObject* parent = nullptr);
@@ -64,12 +68,18 @@ public:
     moecut::ExperimentStore& store() { return m_store; }
     moecut::JobRunner& runner() { return m_runner; }
 
-    // Queues steps as a chain (the first after `after` when given, e.g. a
-    // job of an earlier chain) and launches the first when it may start.
+    // Queues steps as a chain, each waiting for the one before it (the first
+    // for `after` when given, e.g. a job of an earlier chain; Step::after is
+    // not used) and launches the first when it may start.
     // Returns the job ids in order. Throws moecut::InputError for a bad step
     // or an unknown experiment.
     std::vector<qint64> launchChain(qint64 experimentId, const std::vector<Step>& steps,
                                     std::optional<qint64> after = std::nullopt);
+    // Queues steps that wait as their Step::after says (a tree, e.g.
+    // moecut::recipe_steps(): folder and after map one to one) and launches
+    // those that may start. Returns the job ids in order. InputError for an
+    // `after` that does not name an earlier step, or a taken folder.
+    std::vector<qint64> launchSteps(qint64 experimentId, const std::vector<Step>& steps);
     // A running job: asks the runner to stop it (SIGTERM, SIGKILL after the
     // grace period); it ends cancelled on a later poll. A job waiting in its
     // chain ends cancelled at once. The steps after it end cancelled.

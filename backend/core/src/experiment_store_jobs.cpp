@@ -80,17 +80,19 @@ std::int64_t ExperimentStore::add_job(std::int64_t experiment_id, const NewJob& 
             throw InputError(fmt::format("job {}: depends on job {} of another experiment", nj.step, *nj.depends_on));
         depends_name = dep.run_dir.filename().string();
     }
-    int highest = 0;
-    std::error_code ec;
-    for (std::filesystem::directory_iterator it(runs, ec), end; !ec && it != end; it.increment(ec))
-        highest = std::max(highest, run_number(it->path().filename().string()));
-    for (const auto& j : jobs(experiment_id)) highest = std::max(highest, run_number(j.run_dir.filename().string()));
     JobRecord j;
     j.experiment_id = experiment_id;
     j.step = nj.step;
     j.argv = nj.argv;
     j.env = nj.env;
-    j.run_dir = runs / fmt::format("{:02d}-{}", highest + 1, nj.step);
+    if (nj.run_folder.empty()) {
+        j.run_dir = runs / fmt::format("{:02d}-{}", next_run_number(experiment_id), nj.step);
+    } else {
+        check_name(nj.run_folder, "run folder");
+        j.run_dir = runs / nj.run_folder;
+        if (std::filesystem::exists(j.run_dir / "step.json") || std::filesystem::exists(j.run_dir / "job.json"))
+            throw_input(j.run_dir.string(), "holds a step already");
+    }
     j.depends_on = nj.depends_on;
     j.created_unix_ms = unix_ms_now();
     std::filesystem::create_directories(j.run_dir);
@@ -103,6 +105,16 @@ std::int64_t ExperimentStore::add_job(std::int64_t experiment_id, const NewJob& 
                                  {"created_unix_ms", j.created_unix_ms}};
     write_file_atomic(j.run_dir / "step.json", step.dump(2) + "\n");
     return insert_job(db_, file_.string(), j);
+}
+
+int ExperimentStore::next_run_number(std::int64_t experiment_id) const {
+    int highest = 0;
+    std::error_code ec;
+    for (std::filesystem::directory_iterator it(experiment_dir(experiment_id) / "runs", ec), end; !ec && it != end;
+         it.increment(ec))
+        highest = std::max(highest, run_number(it->path().filename().string()));
+    for (const auto& j : jobs(experiment_id)) highest = std::max(highest, run_number(j.run_dir.filename().string()));
+    return highest + 1;
 }
 
 JobRecord ExperimentStore::job(std::int64_t id) const {

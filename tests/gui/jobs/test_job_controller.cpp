@@ -6,6 +6,8 @@
 #include "job_controller.h"
 #include "job_test_project.h"
 
+#include "moecut/error.h"
+
 #include <QSignalSpy>
 
 #include <signal.h>
@@ -182,6 +184,35 @@ private slots:
         QCOMPARE(stateOf(p, ids[0]), JobState::Succeeded);
         QCOMPARE(messages(delivered(events, ids[1])), QStringList{QStringLiteral("plan ran")});
         QTRY_COMPARE_WITH_TIMEOUT(stateOf(p, lone), JobState::Succeeded, 10000);
+    }
+
+    void stepsWaitAsTheirAfterSays()
+    {
+        jobtest::Project p;
+        JobController jobs(*p.store, p.runner);
+        using Step = JobController::Step;
+        QVERIFY_THROWS_EXCEPTION(moecut::InputError,
+                                 jobs.launchSteps(p.experiment, {Step{"plan", sh("true"), {}, {}, std::size_t(0)}}));
+        const auto go = p.file("go");
+        const auto ids = jobs.launchSteps(p.experiment,
+                                          {Step{"saliency", sh(waitFor(go) + "exit 2"), {}, "05-saliency", {}},
+                                           Step{"plan", sh("true"), {}, "06-plan", std::size_t(0)},
+                                           Step{"eval-teacher", sh("true"), {}, "07-eval-teacher", {}},
+                                           Step{"prune", sh("true"), {}, "08-prune", std::size_t(1)}});
+        QCOMPARE(p.store->job(ids[0]).run_dir.filename().string(), std::string("05-saliency"));
+        QCOMPARE(p.store->job(ids[3]).depends_on, std::optional<std::int64_t>(ids[1]));
+        QCOMPARE(p.store->next_run_number(p.experiment), 9);
+        // The teacher's evaluation waits for nothing: it runs while saliency waits.
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf(p, ids[2]), JobState::Succeeded, 10000);
+        QCOMPARE(stateOf(p, ids[0]), JobState::Running);
+        QCOMPARE(stateOf(p, ids[1]), JobState::Queued);
+        p.touch("go");
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf(p, ids[3]), JobState::Cancelled, 10000);
+        QCOMPARE(stateOf(p, ids[0]), JobState::Failed);
+        QCOMPARE(stateOf(p, ids[1]), JobState::Cancelled);
+        QVERIFY(p.store->job(ids[3]).message.find("05-saliency") != std::string::npos);
+        QVERIFY_THROWS_EXCEPTION(moecut::InputError,
+                                 jobs.launchSteps(p.experiment, {Step{"plan", sh("true"), {}, "06-plan", {}}}));
     }
 
     void cancelTermsThenKillsAndCancelsTheRest()

@@ -61,6 +61,7 @@ struct NewJob {
     std::vector<std::string> argv;
     std::vector<std::string> env;       // "KEY=VALUE" additions
     std::optional<std::int64_t> depends_on; // a job of the same experiment that must succeed first
+    std::string run_folder = {};            // "NN-step" under runs/; empty: next_run_number() and step
 };
 
 struct JobRecord {
@@ -134,7 +135,11 @@ public:
 
     // Queues a step: makes <experiment>/runs/<NN-step>/ (NN one above the
     // highest there) and its step.json. The job is queued and not launched.
+    // With job.run_folder set, that folder is used (InputError when it holds
+    // a step already), e.g. the folders recipe_steps() planned.
     std::int64_t add_job(std::int64_t experiment_id, const NewJob& job);
+    // One above the highest NN of the experiment's run folders (1 when none).
+    int next_run_number(std::int64_t experiment_id) const;
     JobRecord job(std::int64_t id) const;
     // All jobs (or those of one experiment), by id.
     std::vector<JobRecord> jobs(std::optional<std::int64_t> experiment_id = std::nullopt) const;

@@ -156,8 +156,14 @@ TEST(ExportGgufCli, TypesRulesAndQuantizedBytes) {
     }
     EXPECT_EQ(checked, 103);
 
-    auto r = run_moecut({"export", "gguf", "--model", tiny_model().string(), "--out", (dir / "x.gguf").string(),
-                         "--tensor-type", "exps=q9_9"});
+    auto r = run_moecut({"export", "gguf", "--model", tiny_model().string(), "--dry-run", "--tensor-type", "ffn_down_exps=bf16",
+                         "--tensor-type", "_exps=f16", "--tensor-type", "attn_q_b=q8_0"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("note: --tensor-type '_exps' also matches tensors that the earlier 'ffn_down_exps' decides"),
+              std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("'attn_q_b' also matches"), std::string::npos) << r.out;
+    r = run_moecut({"export", "gguf", "--model", tiny_model().string(), "--out", (dir / "x.gguf").string(),
+                    "--tensor-type", "exps=q9_9"});
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_NE(r.err.find("unknown ggml type 'q9_9'"), std::string::npos) << r.err;
     // q5_0 (block 32) fits every matrix here but has no quantizer yet. (q4_k would

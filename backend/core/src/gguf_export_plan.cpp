@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cctype>
 #include <regex>
+#include <set>
 
 namespace moecut {
 namespace {
@@ -102,6 +103,12 @@ private:
     ArchDescriptor d_;
     std::vector<std::regex> rules_;
     mutable std::vector<std::string> used_;
+    mutable std::set<std::pair<std::size_t, std::size_t>> shadowed_;  // (later rule, earlier rule that won)
+    std::size_t first_rule_of(const std::string& lname) const {
+        for (std::size_t i = 0; i < rules_.size(); ++i)
+            if (std::regex_search(lname, rules_[i])) return i;
+        return rules_.size();
+    }
     std::int64_t index_head_out_ = 0;  // exported indexer head dim (padded to a multiple of 64 if needed)
     int n_dense_lead_ = 0;
 };
@@ -118,11 +125,16 @@ GgmlType Planner::choose_type(const std::string& name, const std::vector<std::in
     GgmlType t = o_.type;
     reason = "default";
     const std::string lname = lower(name);
+    bool matched = false;
     for (std::size_t i = 0; i < rules_.size(); ++i)
         if (std::regex_search(lname, rules_[i])) {
+            if (matched) {  // a later rule also matches: the first one won
+                shadowed_.insert({i, first_rule_of(lname)});
+                continue;
+            }
+            matched = true;
             t = o_.tensor_types[i].type;
             reason = fmt::format("rule '{}={}'", o_.tensor_types[i].pattern, ggml_type_name(t));
-            break;
         }
     const std::int64_t block = ggml_type_traits(t).block_size;
     if (ne[0] % block != 0) {
@@ -429,6 +441,9 @@ void Planner::run() {
     }
     vector("output_norm.weight", "model.norm.weight", d_.hidden_size);
 
+    for (const auto& [later, earlier] : shadowed_)
+        plan_.notes.push_back(fmt::format("--tensor-type '{}' also matches tensors that the earlier '{}' decides (first match wins)",
+                                          o_.tensor_types[later].pattern, o_.tensor_types[earlier].pattern));
     std::sort(used_.begin(), used_.end());
     for (const auto& e : ckpt_.entries()) {
         const std::string& n = e.info->name;

@@ -47,6 +47,8 @@ SaliencyHeatmap::SaliencyHeatmap(QWidget* parent)
     m_plot->legend->setFont(font());
     m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
 
+    m_plot->xAxis->grid()->setVisible(false);
+    m_plot->yAxis->grid()->setVisible(false);
     m_plot->yAxis->setRangeReversed(true);
     m_plot->xAxis->setLabel(tr("Expert"));
     m_plot->yAxis->setLabel(tr("Layer"));

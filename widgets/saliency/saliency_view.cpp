@@ -18,6 +18,8 @@
 #include <QUndoStack>
 #include <QVBoxLayout>
 
+#include <utility>
+
 namespace {
 
 void fillDomains(QComboBox* combo, const QStringList& domains, const QString& current, bool withNone)
@@ -152,6 +154,13 @@ SaliencyView::SaliencyView(QWidget* parent)
         if (m_editor && !m_editor->setKeep(m_editor->nearestValidKeep(k)))
             syncPlan();
     });
+    for (auto [button, keys] : {std::pair{m_undo, QKeySequence::Undo}, std::pair{m_redo, QKeySequence::Redo}}) {
+        auto* shortcut = new QAction(this);
+        shortcut->setShortcut(keys);
+        shortcut->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        connect(shortcut, &QAction::triggered, button, &QToolButton::click);
+        addAction(shortcut);
+    }
     connect(m_save, &QPushButton::clicked, this, &SaliencyView::savePlanRequested);
     connect(m_heatmap, &SaliencyHeatmap::expertClicked, this, &SaliencyView::toggleExpert);
     connect(m_heatmap, &SaliencyHeatmap::rowHovered, this, [this](int row) {
@@ -165,29 +174,34 @@ void SaliencyView::setModels(SaliencyModel* saliency, PlanEditor* editor, Salien
 {
     if (m_saliency)
         disconnect(m_saliency, nullptr, this, nullptr);
-    if (m_editor)
+    if (m_editor) {
         disconnect(m_editor, nullptr, this, nullptr);
+        disconnect(m_undo, nullptr, m_editor->undoStack(), nullptr);
+        disconnect(m_redo, nullptr, m_editor->undoStack(), nullptr);
+        disconnect(m_editor->undoStack(), nullptr, m_undo, nullptr);
+        disconnect(m_editor->undoStack(), nullptr, m_redo, nullptr);
+    }
+    m_undo->setEnabled(false);
+    m_redo->setEnabled(false);
     m_saliency = saliency;
     m_editor = editor;
     m_distribution = distribution;
     m_heatmap->setModel(saliency);
     m_distributionPlot->setModel(distribution);
-    m_undo->setDefaultAction(nullptr);
-    m_redo->setDefaultAction(nullptr);
-    qDeleteAll(findChildren<QAction*>(QStringLiteral("moecut_undo_redo")));
     if (editor) {
-        QAction* undo = editor->undoStack()->createUndoAction(this, tr("Undo"));
-        QAction* redo = editor->undoStack()->createRedoAction(this, tr("Redo"));
-        undo->setObjectName(QStringLiteral("moecut_undo_redo"));
-        redo->setObjectName(QStringLiteral("moecut_undo_redo"));
-        undo->setShortcut(QKeySequence::Undo);
-        redo->setShortcut(QKeySequence::Redo);
-        undo->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-        redo->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-        addAction(undo);
-        addAction(redo);
-        m_undo->setDefaultAction(undo);
-        m_redo->setDefaultAction(redo);
+        QUndoStack* stack = editor->undoStack();
+        connect(m_undo, &QToolButton::clicked, stack, &QUndoStack::undo);
+        connect(m_redo, &QToolButton::clicked, stack, &QUndoStack::redo);
+        connect(stack, &QUndoStack::canUndoChanged, m_undo, &QWidget::setEnabled);
+        connect(stack, &QUndoStack::canRedoChanged, m_redo, &QWidget::setEnabled);
+        connect(stack, &QUndoStack::undoTextChanged, m_undo, [this](const QString& text) {
+            m_undo->setToolTip(text.isEmpty() ? QString() : tr("Undo: %1").arg(text));
+        });
+        connect(stack, &QUndoStack::redoTextChanged, m_redo, [this](const QString& text) {
+            m_redo->setToolTip(text.isEmpty() ? QString() : tr("Redo: %1").arg(text));
+        });
+        m_undo->setEnabled(stack->canUndo());
+        m_redo->setEnabled(stack->canRedo());
         connect(editor, &PlanEditor::planChanged, this, &SaliencyView::syncPlan);
         connect(editor, &PlanEditor::editFailed, this, &SaliencyView::showMessage);
     }

@@ -119,12 +119,22 @@ TEST(ExperimentStore, WritesTheProjectLayout) {
     EXPECT_EQ(store.job(b).state, JobState::Queued);
     EXPECT_FALSE(store.job(b).launched_unix_ms.has_value());
     EXPECT_EQ(store.dependents(a), std::vector<std::int64_t>{b});
+    EXPECT_TRUE(store.dependents(b).empty());
     const auto step = nlohmann::json::parse(read_text(store.job(b).run_dir / "step.json"));
     EXPECT_EQ(step["depends_on"], "01-saliency");
     EXPECT_EQ(step["experiment"], "keep-48");
     EXPECT_THROW(store.add_job(e, {"bad step", {"x"}, {}, {}}), InputError);
     EXPECT_THROW(store.add_job(e, {"plan", {}, {}, {}}), InputError);
     EXPECT_EQ(store.unfinished_jobs().size(), 2u);
+    EXPECT_EQ(store.next_run_number(e), 3);
+    NewJob planned{"eval", {"moecut", "eval"}, {}, b, "07-eval"}; // a folder recipe_steps() chose
+    const auto c = store.add_job(e, planned);
+    EXPECT_EQ(store.job(c).run_dir, dir / "proj/experiments/keep-48/runs/07-eval");
+    EXPECT_EQ(store.next_run_number(e), 8);
+    EXPECT_THROW(store.add_job(e, planned), InputError); // holds a step already
+    planned.run_folder = "../07-eval";
+    EXPECT_THROW(store.add_job(e, planned), InputError);
+    EXPECT_EQ(store.jobs(e).size(), 3u);
 
     auto changed = store.experiment(e);
     changed.plan["keep_experts"] = 32;
@@ -146,6 +156,7 @@ TEST(ExperimentStore, WritesTheProjectLayout) {
     EXPECT_EQ(store.artifacts(a), (std::vector<ArtifactRecord>{{a, "saliency", "/x/saliency.safetensors"}}));
 
     store.skip(b, JobState::Cancelled, "not run: 01-saliency failed");
+    store.skip(c, JobState::Cancelled, "not run: 01-saliency failed");
     EXPECT_EQ(store.job(b).state, JobState::Cancelled);
     EXPECT_TRUE(std::filesystem::exists(store.job(b).run_dir / "skipped.json"));
 }

@@ -299,6 +299,11 @@ void SaliencyView::syncPlan()
                                   0, 'f', 1));
 }
 
+void SaliencyView::setSavePlanButtonVisible(bool visible)
+{
+    m_save->setVisible(visible);
+}
+
 void SaliencyView::toggleExpert(int row, int expert)
 {
     if (!m_saliency || !m_editor || row < 0 || row >= m_saliency->rowCount())

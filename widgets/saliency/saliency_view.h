@@ -35,6 +35,9 @@ public:
     PlanEditor* planEditor() const { return m_editor; }
     SaliencyDistributionModel* distributionModel() const { return m_distribution; }
 
+    // Hide the "Save plan…" button when the owner has its own.
+    void setSavePlanButtonVisible(bool visible);
+
     SaliencyHeatmap* heatmap() const { return m_heatmap; }
     SaliencyDistributionPlot* distributionPlot() const { return m_distributionPlot; }
     QSlider* keepSlider() const { return m_keepSlider; }

@@ -14,6 +14,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QLabel>
+#include <QPushButton>
 #include <QSlider>
 #include <QSpinBox>
 #include <QTemporaryDir>
@@ -225,6 +226,13 @@ private slots:
         QVERIFY(s.saliency.loadFile(m_path));
         QVERIFY(s.view.keepSlider()->isEnabled());
         QVERIFY(s.view.messageLabel()->text().isEmpty());
+        auto* save = s.view.findChild<QPushButton*>();
+        QVERIFY(save && save->isVisible());
+        QSignalSpy saveRequested(&s.view, &SaliencyView::savePlanRequested);
+        QTest::mouseClick(save, Qt::LeftButton);
+        QCOMPARE(saveRequested.count(), 1);
+        s.view.setSavePlanButtonVisible(false);
+        QVERIFY(!save->isVisible());
     }
 };
 

@@ -41,6 +41,15 @@ class TestResultsReport : public QObject
     QTemporaryDir m_dir;
 
 private slots:
+    void initTestCase()
+    {
+        // MOECUT_KEEP_TEST_OUTPUT=1 keeps the reports for a look (the path is printed).
+        if (qEnvironmentVariableIsSet("MOECUT_KEEP_TEST_OUTPUT")) {
+            m_dir.setAutoRemove(false);
+            qInfo("reports in %s", qPrintable(m_dir.path()));
+        }
+    }
+
     void viewLoadsFolders()
     {
         ResultsView view;

@@ -202,6 +202,7 @@ void Planner::metadata() {
     }
     u32("expert_feed_forward_length", d_.moe_intermediate_size);
     u32("expert_shared_count", d_.n_shared_experts);
+    if (d_.shared_expert_gate) u32("expert_shared_feed_forward_length", d_.shared_intermediate_size);  // qwen2moe
     f32("expert_weights_scale", r.routed_scaling_factor);
     L.set(a + ".expert_weights_norm", GgufValue::boolean(r.norm_topk_prob));
     u32("rope.dimension_count", at.rope.rotary_dim > 0 ? at.rope.rotary_dim : mla ? at.qk_rope_head_dim : at.head_dim);
@@ -316,7 +317,9 @@ void Planner::gqa_attention(int il, int gi) {
         vector(g + "attn_q_norm.weight", p + "q_norm.weight", at.head_dim);
         vector(g + "attn_k_norm.weight", p + "k_norm.weight", at.head_dim);
     }
-    vector(g + "post_attention_norm.weight", d_.layer_prefix(il) + "post_attention_layernorm.weight", H);
+    // glm4moe calls HF's post_attention_layernorm "post_attention_norm"; qwen*moe "ffn_norm".
+    vector(g + (plan_.architecture == "glm4moe" ? "post_attention_norm.weight" : "ffn_norm.weight"),
+           d_.layer_prefix(il) + "post_attention_layernorm.weight", H);
 }
 
 void Planner::mla_attention(int il, int gi) {
@@ -370,7 +373,15 @@ void Planner::mlp(int il, int gi) {
             }
             add(g + names[proj], proj == 2 ? std::vector<std::int64_t>{I, H, E} : std::vector<std::int64_t>{H, I, E}, ps);
         }
-        if (d_.n_shared_experts > 0) {
+        if (d_.shared_expert_gate) {  // Qwen2-MoE: one shared expert behind a sigmoid gate
+            const std::int64_t S = d_.shared_intermediate_size;
+            const std::string sp = p + "mlp.shared_expert.";
+            source(p + "mlp.shared_expert_gate.weight", {1, H});
+            add(g + "ffn_gate_inp_shexp.weight", {H}, {rows(p + "mlp.shared_expert_gate.weight")});
+            matrix(g + "ffn_gate_shexp.weight", sp + "gate_proj.weight", S, H);
+            matrix(g + "ffn_up_shexp.weight", sp + "up_proj.weight", S, H);
+            matrix(g + "ffn_down_shexp.weight", sp + "down_proj.weight", H, S);
+        } else if (d_.n_shared_experts > 0) {
             const std::int64_t S = d_.shared_intermediate_size;
             matrix(g + "ffn_gate_shexp.weight", p + "mlp.shared_experts.gate_proj.weight", S, H);
             matrix(g + "ffn_up_shexp.weight", p + "mlp.shared_experts.up_proj.weight", S, H);
@@ -385,14 +396,28 @@ void Planner::run() {
     case Family::DeepseekV3: plan_.architecture = "deepseek2"; break;
     case Family::Glm4Moe: plan_.architecture = "glm4moe"; break;
     case Family::DeepseekV32: plan_.architecture = "deepseek32"; break;
+    case Family::Qwen3Moe: plan_.architecture = "qwen3moe"; break;
+    case Family::Qwen2Moe: plan_.architecture = "qwen2moe"; break;
     default:
         fail(fmt::format("GGUF export supports glm_moe_dsa (glm-dsa), glm4_moe (glm4moe), deepseek_v3 (deepseek2) and "
                          "deepseek_v32 (deepseek32) so far, "
                          "not {}",
                          d_.model_type));
     }
-    if ((d_.attention.kind == AttentionKind::Mla) != (plan_.architecture != "glm4moe"))
+    const bool qwen = plan_.architecture == "qwen3moe" || plan_.architecture == "qwen2moe";
+    if ((d_.attention.kind == AttentionKind::Mla) != (plan_.architecture != "glm4moe" && !qwen))
         fail("unexpected attention kind for " + plan_.architecture);
+    if (qwen) {
+        // llama.cpp's qwen*moe graphs: every layer MoE, softmax routing, top-k weights
+        // renormalised for qwen3moe and not for qwen2moe (fixed in the graph, not read).
+        if (d_.moe_layers().size() != static_cast<std::size_t>(d_.num_hidden_layers))
+            fail("llama.cpp's " + plan_.architecture + " has no dense layers (mlp_only_layers / decoder_sparse_step)");
+        if (d_.router.norm_topk_prob != (plan_.architecture == "qwen3moe"))
+            fail(fmt::format("llama.cpp's {} fixes norm_topk_prob = {}; this config has {}", plan_.architecture,
+                             plan_.architecture == "qwen3moe", d_.router.norm_topk_prob));
+        if (plan_.architecture == "qwen2moe" && d_.attention.n_heads * d_.attention.head_dim != d_.hidden_size)
+            fail("llama.cpp's qwen2moe needs num_attention_heads x head_dim = hidden_size");
+    }
     if (plan_.architecture == "glm4moe" && d_.moe_layers().size() > 0 && !d_.router.correction_bias)
         fail("llama.cpp's glm4moe requires e_score_correction_bias on every MoE layer");
     if (detect_expert_layout(ckpt_) != ExpertLayout::PerExpert)

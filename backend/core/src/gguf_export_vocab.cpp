@@ -46,6 +46,7 @@ std::string guess_pre(const std::string& regex, const std::string& model_type, s
     std::string pre = "default";
     if (model_type == "glm_moe_dsa" || model_type == "glm4_moe") pre = "glm4";
     else if (model_type == "deepseek_v3" || model_type == "deepseek_v32") pre = "deepseek-v3";
+    else if (model_type == "qwen3_moe" || model_type == "qwen2_moe") pre = "qwen2";
     notes.push_back(fmt::format("tokenizer.ggml.pre '{}' chosen from the model family (the pre-tokenizer regex is not one "
                                 "moecut recognises); pass --tokenizer-pre to override",
                                 pre));

@@ -119,7 +119,6 @@ private:
     void launch(const moecut::JobRecord& job);
     void finish(qint64 id, const moecut::JobStatus& status);
     void skipDependents(qint64 id, const std::string& why);
-    void setState(qint64 id, moecut::JobState state);
 
     moecut::ExperimentStore& m_store;
     moecut::JobRunner& m_runner;

@@ -253,10 +253,11 @@ TEST(ExportGgufCli, LlamaCppLoadsEveryMappedFamily) {
     if (!have_llama_cpp()) GTEST_SKIP() << "no llama-cpp-python venv at " << venv_python().parent_path().parent_path();
     TempDir dir;
     std::vector<std::string> files;
-    for (const char* family : {"glm_moe_dsa", "glm4_moe", "deepseek_v3", "deepseek_v32", "qwen3_moe", "qwen2_moe"}) {
+    for (const char* family : {"glm_moe_dsa", "glm4_moe", "deepseek_v3", "deepseek_v32", "qwen3_moe", "qwen2_moe",
+                               "mixtral"}) {
         const fs::path model = dir / family;
         ASSERT_EQ(run_moecut({"make-tiny", "--family", family, "--out", model.string()}).exit_code, 0);
-        const bool has_mtp = std::string(family).rfind("qwen", 0) != 0;
+        const bool has_mtp = std::string(family).rfind("qwen", 0) != 0 && std::string(family) != "mixtral";
         for (const auto& [mtp, type] : {std::pair{"drop", "f32"}, std::pair{has_mtp ? "keep" : "drop", "q8_0"}}) {
             const fs::path out = dir / (std::string(family) + "-" + mtp + ".gguf");
             const auto r = run_moecut({"export", "gguf", "--model", model.string(), "--out", out.string(), "--mtp", mtp, "--type", type});

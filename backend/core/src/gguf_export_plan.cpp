@@ -176,7 +176,8 @@ void Planner::metadata() {
     u32("block_count", d_.num_hidden_layers + (keep_mtp ? d_.num_mtp_layers : 0));
     u32("context_length", d_.max_position_embeddings);
     u32("embedding_length", d_.hidden_size);
-    u32("feed_forward_length", d_.intermediate_size);
+    // llama (Mixtral): the experts' width is feed_forward_length.
+    u32("feed_forward_length", a == "llama" ? d_.moe_intermediate_size : d_.intermediate_size);
     const bool mla = at.kind == AttentionKind::Mla;
     u32("attention.head_count", at.n_heads);
     u32("attention.head_count_kv", mla ? 1 : at.n_kv_heads);  // MLA runs as MQA over the latent
@@ -303,8 +304,26 @@ void Planner::gqa_attention(int il, int gi) {
     const std::int64_t H = d_.hidden_size, q = at.n_heads * at.head_dim, kv = at.n_kv_heads * at.head_dim;
     const std::string p = d_.layer_prefix(il) + "self_attn.";
     const std::string g = fmt::format("blk.{}.", gi);
-    matrix(g + "attn_q.weight", p + "q_proj.weight", q, H);
-    matrix(g + "attn_k.weight", p + "k_proj.weight", kv, H);
+    if (plan_.architecture == "llama") {
+        // llama.cpp's llama arch rotates adjacent pairs; HF rotates halves. As the
+        // converter (LlamaModel.permute), reorder each head's rows: new row 2i+j is old row j*hd/2+i.
+        auto permuted = [&](const std::string& hf, std::int64_t n_head) {
+            std::vector<Piece> ps;
+            const std::int64_t hd = at.head_dim;
+            for (std::int64_t h = 0; h < n_head; ++h)
+                for (std::int64_t i = 0; i < hd / 2; ++i)
+                    for (std::int64_t j = 0; j < 2; ++j) ps.push_back(rows(hf, h * hd + j * (hd / 2) + i, 1));
+            return ps;
+        };
+        source(p + "q_proj.weight", {q, H});
+        source(p + "k_proj.weight", {kv, H});
+        add(g + "attn_q.weight", {H, q}, permuted(p + "q_proj.weight", at.n_heads));
+        add(g + "attn_k.weight", {H, kv}, permuted(p + "k_proj.weight", at.n_kv_heads));
+        if (at.qkv_bias || at.qk_norm) fail("q/k biases or norms with the llama arch are not supported");
+    } else {
+        matrix(g + "attn_q.weight", p + "q_proj.weight", q, H);
+        matrix(g + "attn_k.weight", p + "k_proj.weight", kv, H);
+    }
     matrix(g + "attn_v.weight", p + "v_proj.weight", kv, H);
     if (at.qkv_bias) {
         vector(g + "attn_q.bias", p + "q_proj.bias", q);
@@ -398,13 +417,16 @@ void Planner::run() {
     case Family::DeepseekV32: plan_.architecture = "deepseek32"; break;
     case Family::Qwen3Moe: plan_.architecture = "qwen3moe"; break;
     case Family::Qwen2Moe: plan_.architecture = "qwen2moe"; break;
+    case Family::Mixtral: plan_.architecture = "llama"; break;
     default:
         fail(fmt::format("GGUF export supports glm_moe_dsa (glm-dsa), glm4_moe (glm4moe), deepseek_v3 (deepseek2) and "
                          "deepseek_v32 (deepseek32) so far, "
                          "not {}",
                          d_.model_type));
     }
-    const bool qwen = plan_.architecture == "qwen3moe" || plan_.architecture == "qwen2moe";
+    const bool qwen = plan_.architecture == "qwen3moe" || plan_.architecture == "qwen2moe" || plan_.architecture == "llama";
+    if (plan_.architecture == "llama" && d_.attention.sliding_window > 0)
+        fail("sliding_window is not exported for llama.cpp's llama arch; set it to null in config.json if unused");
     if ((d_.attention.kind == AttentionKind::Mla) != (plan_.architecture != "glm4moe" && !qwen))
         fail("unexpected attention kind for " + plan_.architecture);
     if (qwen) {
@@ -412,9 +434,9 @@ void Planner::run() {
         // renormalised for qwen3moe and not for qwen2moe (fixed in the graph, not read).
         if (d_.moe_layers().size() != static_cast<std::size_t>(d_.num_hidden_layers))
             fail("llama.cpp's " + plan_.architecture + " has no dense layers (mlp_only_layers / decoder_sparse_step)");
-        if (d_.router.norm_topk_prob != (plan_.architecture == "qwen3moe"))
+        if (d_.router.norm_topk_prob != (plan_.architecture != "qwen2moe"))
             fail(fmt::format("llama.cpp's {} fixes norm_topk_prob = {}; this config has {}", plan_.architecture,
-                             plan_.architecture == "qwen3moe", d_.router.norm_topk_prob));
+                             plan_.architecture != "qwen2moe", d_.router.norm_topk_prob));
         if (plan_.architecture == "qwen2moe" && d_.attention.n_heads * d_.attention.head_dim != d_.hidden_size)
             fail("llama.cpp's qwen2moe needs num_attention_heads x head_dim = hidden_size");
     }

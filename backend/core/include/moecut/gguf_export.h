@@ -11,7 +11,7 @@
 //
 // Supported now: glm_moe_dsa (GLM-5.x) -> "glm-dsa", glm4_moe -> "glm4moe",
 // deepseek_v3 -> "deepseek2", deepseek_v32 -> "deepseek32", qwen3_moe -> "qwen3moe",
-// qwen2_moe -> "qwen2moe" (mixtral not yet).
+// qwen2_moe -> "qwen2moe", mixtral -> "llama".
 // Types: f32, f16, bf16, q8_0, q4_0, q2_k..q6_k (byte-identical to ggml's
 // reference quantizers, no imatrix); other ggml types can be planned (--dry-run)
 // but not written yet.

@@ -4,10 +4,12 @@
 // apply, --dry-run plans GLM-5.2 at full size without reading tensor data,
 // and real llama.cpp (llama-cpp-python's, when its venv is installed) loads
 // the file and decodes the same greedy tokens as moecut's runtime.
+#include "moecut/checkpoint.h"
 #include "moecut/gguf_quants.h"
 #include "moecut/gguf_reader.h"
 #include "test_support.h"
 
+#include <fmt/core.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -172,6 +174,42 @@ TEST(ExportGgufCli, TypesRulesAndQuantizedBytes) {
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_NE(r.err.find("not implemented yet"), std::string::npos) << r.err;
     EXPECT_FALSE(fs::exists(dir / "x.gguf"));
+}
+
+// transformers-v5 fused experts (gate_up_proj [E, 2I, H], down_proj [E, H, I])
+// become the same stacked tensors: gate = each expert's first I rows, up = the next I.
+TEST(ExportGgufCli, FusedExpertLayout) {
+    TempDir dir;
+    ASSERT_EQ(run_moecut({"make-tiny", "--family", "glm4_moe", "--layout", "fused", "--out", (dir / "m").string()}).exit_code, 0);
+    const auto r = run_moecut({"export", "gguf", "--model", (dir / "m").string(), "--out", (dir / "m.gguf").string(), "--type", "f32"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const Checkpoint ckpt = Checkpoint::open(dir / "m");
+    const GgufFile g = GgufFile::open(dir / "m.gguf");
+    int layers = 0;
+    for (int L = 1; L < 4; ++L) {
+        const auto* gu = ckpt.find(fmt::format("model.layers.{}.mlp.experts.gate_up_proj", L));
+        const auto* dn = ckpt.find(fmt::format("model.layers.{}.mlp.experts.down_proj", L));
+        ASSERT_TRUE(gu && dn);
+        ASSERT_EQ(gu->info->dtype, DType::F32);
+        const auto& shape = gu->info->shape;  // [E, 2I, H]
+        const std::size_t E = static_cast<std::size_t>(shape[0]), I = static_cast<std::size_t>(shape[1] / 2),
+                          H = static_cast<std::size_t>(shape[2]);
+        auto src = ckpt.bytes(*gu);
+        auto gate = g.bytes(*g.find_tensor(fmt::format("blk.{}.ffn_gate_exps.weight", L)));
+        auto up = g.bytes(*g.find_tensor(fmt::format("blk.{}.ffn_up_exps.weight", L)));
+        ASSERT_EQ(gate.size(), E * I * H * 4);
+        for (std::size_t e = 0; e < E; ++e) {
+            const std::size_t slab = I * H * 4;
+            EXPECT_EQ(std::memcmp(gate.data() + e * slab, src.data() + 2 * e * slab, slab), 0) << L << " " << e;
+            EXPECT_EQ(std::memcmp(up.data() + e * slab, src.data() + (2 * e + 1) * slab, slab), 0) << L << " " << e;
+        }
+        auto down = g.bytes(*g.find_tensor(fmt::format("blk.{}.ffn_down_exps.weight", L)));
+        auto dsrc = ckpt.bytes(*dn);
+        ASSERT_EQ(down.size(), dsrc.size());
+        EXPECT_EQ(std::memcmp(down.data(), dsrc.data(), down.size()), 0) << L;
+        ++layers;
+    }
+    EXPECT_EQ(layers, 3);
 }
 
 TEST(ExportGgufCli, DryRunPlansFullSizeGlm52WithoutReadingData) {

@@ -111,6 +111,7 @@ private:
     }
     std::int64_t index_head_out_ = 0;  // exported indexer head dim (padded to a multiple of 64 if needed)
     int n_dense_lead_ = 0;
+    ExpertLayout layout_ = ExpertLayout::PerExpert;
 };
 
 GgmlType Planner::choose_type(const std::string& name, const std::vector<std::int64_t>& ne, std::string& reason) const {
@@ -380,9 +381,24 @@ void Planner::mlp(int il, int gi) {
         matrix(g + "ffn_down.weight", p + "mlp.down_proj.weight", H, I);
     } else {
         const std::int64_t E = d_.router.n_experts, I = d_.moe_intermediate_size;
-        matrix(g + "ffn_gate_inp.weight", d_.router_weight(il), E, H);
+        matrix(g + "ffn_gate_inp.weight", d_.router_weight(il, layout_), E, H);
         if (d_.router.correction_bias) vector(g + "exp_probs_b.bias", d_.router_bias(il), E);
         const char* names[3] = {"ffn_gate_exps.weight", "ffn_up_exps.weight", "ffn_down_exps.weight"};
+        if (layout_ == ExpertLayout::Fused) {
+            // transformers v5: gate_up_proj [E, 2I, H] (each expert's gate rows, then its up
+            // rows) and down_proj [E, H, I]: the same bytes as the stacked per-expert tensors.
+            const std::string gu = d_.fused_expert_weight(il, 0), dn = d_.fused_expert_weight(il, 1);
+            source(gu, {E, 2 * I, H});
+            source(dn, {E, H, I});
+            std::vector<Piece> gate, up;
+            for (std::int64_t e = 0; e < E; ++e) {
+                gate.push_back(rows(gu, e * 2 * I, I));
+                up.push_back(rows(gu, e * 2 * I + I, I));
+            }
+            add(g + names[0], {H, I, E}, gate);
+            add(g + names[1], {H, I, E}, up);
+            add(g + names[2], {I, H, E}, {rows(dn)});
+        } else
         for (int proj = 0; proj < 3; ++proj) {
             std::vector<Piece> ps;
             for (std::int64_t e = 0; e < E; ++e) {
@@ -442,8 +458,7 @@ void Planner::run() {
     }
     if (plan_.architecture == "glm4moe" && d_.moe_layers().size() > 0 && !d_.router.correction_bias)
         fail("llama.cpp's glm4moe requires e_score_correction_bias on every MoE layer");
-    if (detect_expert_layout(ckpt_) != ExpertLayout::PerExpert)
-        fail("GGUF export reads per-expert tensors (experts.{e}.gate_proj...); this checkpoint uses the fused layout");
+    layout_ = detect_expert_layout(ckpt_);
     // llama.cpp knows only leading dense layers followed by MoE layers.
     while (n_dense_lead_ < d_.num_hidden_layers && !d_.layers[static_cast<std::size_t>(n_dense_lead_)].is_moe) ++n_dense_lead_;
     for (const LayerSpec& l : d_.layers)

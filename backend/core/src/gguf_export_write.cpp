@@ -2,6 +2,7 @@
 // time, each source tensor read once into float32 (FP8 block weights
 // dequantized), rows quantized as they complete and streamed to the file.
 #include "moecut/checkpoint.h"
+#include "moecut/dtype.h"
 #include "moecut/error.h"
 #include "moecut/fp8.h"
 #include "moecut/gguf_export.h"
@@ -17,26 +18,48 @@
 namespace moecut {
 namespace {
 
-class SourceCache {
+// Rows of checkpoint tensors as float32. Plain dtypes are converted straight
+// from the mapped file, only the rows asked for (a fused [E, 2I, H] expert
+// tensor is never held whole); FP8 block-quantised weights are dequantised
+// whole once (their scales are per block) and kept for the next pieces.
+class SourceRows {
 public:
-    explicit SourceCache(const Checkpoint& c) : ckpt_(c) {}
-    // The tensor as float32 and its 2-D view's column count (its last dim).
-    const std::vector<float>& get(const std::string& name, std::int64_t& cols) {
-        if (name != name_) {
-            data_ = load_as_float(ckpt_, name);
-            name_ = name;
-            const auto& shape = ckpt_.find(name)->info->shape;
-            cols_ = shape.empty() ? 1 : shape.back();
+    explicit SourceRows(const Checkpoint& c) : ckpt_(c) {}
+
+    // Appends rows [begin, begin + count) of the tensor viewed as 2-D
+    // [rows, cols] (cols = its last dim) to out; count -1 = to the end.
+    // Returns the column count.
+    std::int64_t append(const std::string& name, std::int64_t begin, std::int64_t count, std::vector<float>& out) {
+        const Checkpoint::Entry* e = ckpt_.find(name);
+        if (!e) throw std::logic_error("SourceRows: no tensor " + name);
+        const TensorInfo& t = *e->info;
+        const std::int64_t cols = t.shape.empty() ? 1 : t.shape.back();
+        const std::int64_t nrows = cols == 0 ? 0 : t.numel() / cols;
+        if (count < 0) count = nrows - begin;
+        if (begin < 0 || begin + count > nrows)
+            throw std::logic_error(fmt::format("{}: rows [{}, {}) outside {}", name, begin, begin + count, nrows));
+        const std::size_t at = out.size();
+        out.resize(at + static_cast<std::size_t>(count * cols));
+        const bool fp8 = (t.dtype == DType::F8_E4M3 || t.dtype == DType::F8_E5M2) && ckpt_.contains(scale_inv_name(name));
+        if (fp8) {
+            if (name != cached_name_) {
+                cached_ = load_as_float(ckpt_, name);
+                cached_name_ = name;
+            }
+            std::copy(cached_.begin() + begin * cols, cached_.begin() + (begin + count) * cols, out.begin() + static_cast<std::ptrdiff_t>(at));
+        } else {
+            const auto bytes = ckpt_.bytes(*e);
+            const std::size_t es = dtype_size(t.dtype);
+            convert_to_float(bytes.data() + static_cast<std::size_t>(begin * cols) * es, t.dtype,
+                             static_cast<std::size_t>(count * cols), out.data() + at);
         }
-        cols = cols_;
-        return data_;
+        return cols;
     }
 
 private:
     const Checkpoint& ckpt_;
-    std::string name_;
-    std::vector<float> data_;
-    std::int64_t cols_ = 1;
+    std::string cached_name_;
+    std::vector<float> cached_;
 };
 
 } // namespace
@@ -48,8 +71,8 @@ void write_gguf_export(const Checkpoint& ckpt, const GgufExportPlan& plan, const
             throw_input(out.string(), t.name, fmt::format("writing {} is not implemented yet (f32, f16, bf16, q8_0, q4_0, q2_k..q6_k are)",
                                                           ggml_type_name(t.type)));
     GgufStreamWriter w(out, plan.layout);
-    SourceCache cache(ckpt);
-    std::vector<float> pending;
+    SourceRows source(ckpt);
+    std::vector<float> pending, block;
     std::vector<std::byte> packed;
     for (const GgufExportTensor& t : plan.tensors) {
         const std::int64_t ne0 = t.ne.empty() ? 1 : t.ne[0];
@@ -72,22 +95,16 @@ void write_gguf_export(const Checkpoint& ckpt, const GgufExportPlan& plan, const
         for (const GgufSourcePiece& p : t.pieces) {
             if (p.kind == GgufSourcePiece::Kind::Zeros) {
                 pending.insert(pending.end(), static_cast<std::size_t>(p.zeros), 0.0f);
-            } else {
-                std::int64_t cols = 1;
-                const std::vector<float>& src = cache.get(p.tensor, cols);
-                const std::int64_t nrows = static_cast<std::int64_t>(src.size()) / cols;
-                const std::int64_t count = p.row_count < 0 ? nrows - p.row_begin : p.row_count;
-                if (p.row_begin < 0 || p.row_begin + count > nrows)
-                    throw std::logic_error(fmt::format("{}: rows [{}, {}) outside {}", p.tensor, p.row_begin, p.row_begin + count, nrows));
-                const float* base = src.data() + p.row_begin * cols;
-                if (p.kind == GgufSourcePiece::Kind::Rows) {
-                    pending.insert(pending.end(), base, base + count * cols);
-                } else {  // [count, cols] -> [cols, count]
-                    const std::size_t at = pending.size();
-                    pending.resize(at + static_cast<std::size_t>(count * cols));
-                    for (std::int64_t r = 0; r < count; ++r)
-                        for (std::int64_t c = 0; c < cols; ++c) pending[at + static_cast<std::size_t>(c * count + r)] = base[r * cols + c];
-                }
+            } else if (p.kind == GgufSourcePiece::Kind::Rows) {
+                source.append(p.tensor, p.row_begin, p.row_count, pending);
+            } else {  // [count, cols] -> [cols, count]
+                block.clear();
+                const std::int64_t cols = source.append(p.tensor, p.row_begin, p.row_count, block);
+                const std::int64_t count = static_cast<std::int64_t>(block.size()) / cols;
+                const std::size_t at = pending.size();
+                pending.resize(at + block.size());
+                for (std::int64_t r = 0; r < count; ++r)
+                    for (std::int64_t c = 0; c < cols; ++c) pending[at + static_cast<std::size_t>(c * count + r)] = block[static_cast<std::size_t>(r * cols + c)];
             }
             flush(false);
         }

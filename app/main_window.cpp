@@ -1,5 +1,7 @@
 #include "main_window.h"
 
+#include "project_session.h"
+
 #include "checkpoint_loader.h"
 #include "display_format.h"
 #include "layer_map_view.h"
@@ -24,7 +26,7 @@
 #include <QScrollArea>
 #include <QSettings>
 #include <QSortFilterProxyModel>
-#include <QStackedWidget>
+#include <QTabWidget>
 #include <QStatusBar>
 #include <QTableView>
 
@@ -55,13 +57,16 @@ MainWindow::MainWindow(QWidget* parent)
     updateRecentMenu();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    closeProject();
+}
 
 void MainWindow::createActions()
 {
     QMenu* file = menuBar()->addMenu(tr("&File"));
+    createProjectActions(file);
     QAction* open = file->addAction(tr("&Open Checkpoint…"), this, &MainWindow::openCheckpointDialog);
-    open->setShortcut(QKeySequence::Open);
     open->setStatusTip(tr("Open a Hugging Face checkpoint folder"));
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     file->addSeparator();
@@ -111,6 +116,9 @@ void MainWindow::createCentral()
 {
     m_startPage = new StartPage;
     connect(m_startPage, &StartPage::openRequested, this, &MainWindow::openCheckpointDialog);
+    connect(m_startPage, &StartPage::demoRequested, this, [this] { openDemoProject(); });
+    connect(m_startPage, &StartPage::newProjectRequested, this, &MainWindow::newProjectDialog);
+    connect(m_startPage, &StartPage::openProjectRequested, this, &MainWindow::openProjectDialog);
     connect(m_startPage, &StartPage::recentRequested, this, &MainWindow::openCheckpoint);
 
     m_layerMap = new LayerMapView;
@@ -121,10 +129,13 @@ void MainWindow::createCentral()
     mapScroll->setWidgetResizable(true);
     mapScroll->setFrameShape(QFrame::NoFrame);
 
-    m_central = new QStackedWidget(this);
-    m_central->addWidget(m_startPage);
-    m_central->addWidget(mapScroll);
-    setCentralWidget(m_central);
+    m_pages = new QTabWidget(this);
+    m_pages->setObjectName(QStringLiteral("pages"));
+    m_pages->setDocumentMode(true);
+    m_pages->addTab(m_startPage, tr("Start"));
+    createPages();
+    m_pages->addTab(mapScroll, tr("Model"));
+    setCentralWidget(m_pages);
 }
 
 void MainWindow::createStatusBar()
@@ -158,6 +169,7 @@ void MainWindow::closeEvent(QCloseEvent* event)
 {
     saveSettings();
     m_loader->cancel();
+    closeProject(); // the jobs go on running; the next start reattaches
     QMainWindow::closeEvent(event);
 }
 
@@ -185,7 +197,7 @@ void MainWindow::onLoaded(const QString& folder, const nlohmann::json& report)
     m_summaryModel->setReport(folder, report);
     m_layerModel->setReport(report);
     m_layerTable->resizeColumnsToContents();
-    m_central->setCurrentIndex(1);
+    showPage(ModelTab);
     m_recent->add(folder);
 
     const QString name = QFileInfo(folder).fileName();

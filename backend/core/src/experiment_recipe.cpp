@@ -28,6 +28,12 @@ bool shell_safe(char c)
            std::string_view("-_./=:,+@%").find(c) != std::string_view::npos;
 }
 
+// Absolute form of p; empty stays empty (the problems list says it is missing).
+std::string absolute_or_empty(const std::filesystem::path& p)
+{
+    return p.empty() ? std::string() : std::filesystem::absolute(p).string();
+}
+
 std::string folder_name(std::size_t number, const std::string& step)
 {
     return fmt::format("{:02}-{}", number, step);
@@ -80,8 +86,8 @@ std::vector<std::string> settings_problems(const ExperimentSettings& s)
 std::vector<RecipeStep> recipe_steps(const ExperimentSettings& s, const std::filesystem::path& experiment_dir,
                                      const std::string& moecut, int first_number)
 {
-    const std::filesystem::path runs = std::filesystem::absolute(experiment_dir) / "runs";
-    const std::string model = std::filesystem::absolute(s.model).string();
+    const std::filesystem::path runs = std::filesystem::path(absolute_or_empty(experiment_dir.empty() ? "." : experiment_dir)) / "runs";
+    const std::string model = absolute_or_empty(s.model);
     std::vector<RecipeStep> steps;
     auto add = [&](const std::string& step, std::vector<std::string> args, const std::string& output_name) {
         RecipeStep r;
@@ -99,12 +105,12 @@ std::vector<RecipeStep> recipe_steps(const ExperimentSettings& s, const std::fil
 
     std::string plan;
     if (s.plan_file) {
-        plan = std::filesystem::absolute(*s.plan_file).string();
+        plan = absolute_or_empty(*s.plan_file);
     } else {
         std::vector<std::string> args{"saliency", "--model", model};
         for (const auto& c : s.calibration) {
             args.push_back("--data");
-            args.push_back(c.domain + "=" + std::filesystem::absolute(c.file).string());
+            args.push_back(c.domain + "=" + absolute_or_empty(c.file));
         }
         args.insert(args.end(), {"--seq-len", std::to_string(s.seq_len), "--max-tokens",
                                  std::to_string(s.max_tokens), "--device", s.device, "--out", "@OUT"});
@@ -121,14 +127,14 @@ std::vector<RecipeStep> recipe_steps(const ExperimentSettings& s, const std::fil
     }
     const std::string pruned = add("prune", {"prune", "--model", model, "--plan", plan, "--out", "@OUT"}, "model");
 
-    const std::string probes = std::filesystem::absolute(s.probes).string();
+    const std::string probes = absolute_or_empty(s.probes);
     auto eval_args = [&](const std::string& command, const std::string& m, const std::string& name) {
         return std::vector<std::string>{command, "--model", m, "--probes", probes, "--n", std::to_string(s.n),
                                         "--cap", std::to_string(s.cap), "--batch-size",
                                         std::to_string(s.batch_size), "--seed", std::to_string(s.seed),
                                         "--device", s.device, "--name", name};
     };
-    std::string teacher = s.teacher_run ? std::filesystem::absolute(*s.teacher_run).string() : std::string();
+    std::string teacher = s.teacher_run ? absolute_or_empty(*s.teacher_run) : std::string();
     if (s.eval_teacher && teacher.empty()) {
         auto args = eval_args("eval", model, "teacher");
         args.insert(args.end(), {"--out", "@OUT"});

@@ -44,6 +44,7 @@ ProjectSession::ProjectSession(const QString& dir, const QString& moecut, QObjec
     , m_moecut(moecut)
 {
     const auto root = toPath(m_dir);
+    std::filesystem::create_directories(root);
     const auto file = root / "project.sqlite";
     const bool hadStore = std::filesystem::exists(file);
     m_store = std::make_unique<moecut::ExperimentStore>(file);

@@ -23,6 +23,7 @@
 #include "moecut/prune_plan.h"
 
 #include <QFile>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QTabWidget>
@@ -71,6 +72,11 @@ QString jobReport(ProjectSession* session)
     return out;
 }
 
+QString errorText(const MainWindow& window)
+{
+    return window.errorBox() ? window.errorBox()->text() : QString();
+}
+
 } // namespace
 
 class TestStudioWorkflow : public QObject
@@ -92,7 +98,7 @@ private slots:
         // First start: the start page offers the demo.
         auto* demoButton = window.findChild<QPushButton*>(QStringLiteral("startDemoButton"));
         QVERIFY(demoButton && demoButton->isVisible());
-        QVERIFY(window.openDemoProject(temp.filePath(QStringLiteral("demo"))));
+        QVERIFY2(window.openDemoProject(temp.filePath(QStringLiteral("demo"))), qPrintable(errorText(window)));
         QCOMPARE(window.pages()->currentIndex(), int(MainWindow::DesignerTab));
         QVERIFY(window.currentExperiment() >= 0);
 
@@ -154,7 +160,7 @@ private slots:
         qint64 firstJob = -1;
         {
             MainWindow window;
-            QVERIFY(window.openDemoProject(dir));
+            QVERIFY2(window.openDemoProject(dir), qPrintable(errorText(window)));
             auto s = smallDemo();
             s.grid_min_p.clear();
             s.grid_rep_pen.clear();
@@ -165,7 +171,7 @@ private slots:
             QTRY_VERIFY_WITH_TIMEOUT(window.session()->store().job(firstJob).state == moecut::JobState::Running, 60000);
         } // the app goes away while the saliency job runs
         MainWindow window;
-        QVERIFY(window.openProject(dir));
+        QVERIFY2(window.openProject(dir), qPrintable(errorText(window)));
         ProjectSession* session = window.session();
         QTRY_VERIFY_WITH_TIMEOUT(allFinal(session), kChainTimeoutMs);
         moecut::JobState worst = moecut::JobState::Succeeded;

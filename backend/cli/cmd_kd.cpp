@@ -1,0 +1,41 @@
+// moecut kd --student DIR --cache CACHE --out DIR2 [--lr 5e-5] [--steps N] [--batch B] [--seed S]
+// Router-KD: retrain only the router gates against a teacher cache (docs/router-kd.md).
+#include "commands.h"
+
+#ifdef MOECUT_HAVE_ENGINE
+#include "moecut/engine/router_kd.h"
+#include "moecut/job_events.h"
+
+#include <memory>
+
+namespace moecut::cli {
+namespace {
+
+void register_kd(CLI::App& root) {
+    auto a = std::make_shared<engine::KdCommand>();
+    CLI::App* cmd = root.add_subcommand(
+        "kd", "Router-KD: train only the router gates of a (pruned) student against a teacher cache");
+    cmd->add_option("--student", a->student, "Student checkpoint folder")->required();
+    cmd->add_option("--cache", a->cache, "Teacher cache folder (moecut teacher-cache)")->required();
+    cmd->add_option("--out", a->out, "Checkpoint folder to write (must not exist)")->required();
+    cmd->add_option("--lr", a->lr, "AdamW learning rate")->capture_default_str();
+    cmd->add_option("--weight-decay", a->weight_decay, "AdamW weight decay")->capture_default_str();
+    cmd->add_option("--steps", a->steps, "Optimizer steps")->capture_default_str();
+    cmd->add_option("--batch", a->batch, "Sequences per step")->capture_default_str();
+    cmd->add_option("--seed", a->seed, "Seed of the sequence order")->capture_default_str();
+    cmd->add_option("--holdout", a->holdout, "Share of the cached sequences held out for the KL report")
+        ->check(CLI::Range(0.0, 0.9))
+        ->capture_default_str();
+    cmd->add_option("--device", a->device, "cpu, cuda or cuda:N")->capture_default_str();
+    cmd->callback([a] {
+        engine::run_kd_command(*a);
+        emit_artifact("checkpoint", a->out);
+    });
+}
+
+} // namespace
+
+const CommandRegistrar kRegisterKd{65, register_kd};
+
+} // namespace moecut::cli
+#endif

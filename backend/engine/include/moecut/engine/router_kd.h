@@ -1,0 +1,40 @@
+// Router-KD (`moecut kd`, docs/router-kd.md): after pruning, retrain only the
+// router gate matrices so the student's next-token distribution matches the
+// teacher's cached top-k (teacher_cache.h). Behind a torch-free header so the
+// CLI's own files do not compile LibTorch headers.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace moecut::engine {
+
+struct KdCommand {
+    std::string student, cache, out;
+    double lr = 5e-5;
+    double weight_decay = 0.0;
+    int steps = 100;
+    int batch = 4;                 // sequences per step
+    std::uint64_t seed = 0;
+    double holdout = 0.1;          // share of the cache's sequences kept for evaluation (at least 1 when >= 2)
+    std::string device = "cpu";    // cpu | cuda | cuda:N
+};
+
+struct KdResult {
+    std::vector<std::string> gates;   // trained tensors, checkpoint names
+    std::vector<std::string> frozen_biases;  // e_score_correction_bias tensors left as they were
+    double heldout_kl_before = 0, heldout_kl_after = 0;
+    std::size_t train_sequences = 0, heldout_sequences = 0;
+};
+
+// KL(teacher top-k renormalised || student on the same ids, renormalised),
+// averaged over positions. Trains the gates with AdamW on fp32 copies and
+// writes a.out (atomically) as a byte copy of the student with only the gate
+// tensors' bytes replaced. Emits per-step metrics (kd_loss, kd_kl,
+// kd_top1_agreement, kd_router_entropy) and held-out kd_heldout_kl; prints a
+// summary on stdout. InputError for bad input (a cache from another
+// vocabulary, a student without routers, out already existing).
+KdResult run_kd_command(const KdCommand& a);
+
+} // namespace moecut::engine

@@ -156,13 +156,44 @@ void MainWindow::restoreSettings()
     if (!restoreGeometry(settings.value(QStringLiteral("mainWindow/geometry")).toByteArray()))
         resize(1200, 760);
     restoreState(settings.value(QStringLiteral("mainWindow/state")).toByteArray());
+    // The Summary and Layers docks belong to the Model page: shown with it,
+    // as the user left them, and out of the way on the other pages.
+    connect(m_pages, &QTabWidget::currentChanged, this, &MainWindow::updateModelDocks);
+    updateModelDocks();
 }
 
 void MainWindow::saveSettings() const
 {
     QSettings settings;
     settings.setValue(QStringLiteral("mainWindow/geometry"), saveGeometry());
+    // Saved as the Model page shows them.
+    const bool away = m_pages->currentIndex() != ModelTab;
+    if (away)
+        for (QDockWidget* dock : modelDocks())
+            dock->setVisible(m_modelDocksShown.value(dock->objectName(), true));
     settings.setValue(QStringLiteral("mainWindow/state"), saveState());
+    if (away)
+        for (QDockWidget* dock : modelDocks())
+            dock->hide();
+}
+
+QList<QDockWidget*> MainWindow::modelDocks() const
+{
+    return {findChild<QDockWidget*>(QStringLiteral("summaryDock")), findChild<QDockWidget*>(QStringLiteral("layersDock"))};
+}
+
+void MainWindow::updateModelDocks()
+{
+    const bool model = m_pages->currentIndex() == ModelTab;
+    for (QDockWidget* dock : modelDocks()) {
+        if (model) {
+            dock->setVisible(m_modelDocksShown.value(dock->objectName(), true));
+        } else if (m_onModelPage || !m_modelDocksShown.contains(dock->objectName())) {
+            m_modelDocksShown[dock->objectName()] = !dock->isHidden();
+            dock->hide();
+        }
+    }
+    m_onModelPage = model;
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)

@@ -11,6 +11,7 @@
 #include <QMainWindow>
 #include <QMessageBox>
 #include <QPointer>
+#include <QHash>
 #include <QStringList>
 
 #include <memory>
@@ -20,6 +21,7 @@ class DesignerPage;
 class MonitorPage;
 class ProjectSession;
 class QComboBox;
+class QDockWidget;
 class QTabWidget;
 class ResultsView;
 class SaliencyPage;
@@ -108,6 +110,8 @@ private:
     void onFailed(const QString& folder, const QString& message);
     void selectLayerRow(int sourceRow);
     void createPages();
+    QList<QDockWidget*> modelDocks() const;
+    void updateModelDocks();
     void createProjectActions(QMenu* file);
     void updateExperimentBox();
     void onJobStateChanged(qint64 jobId);
@@ -132,6 +136,8 @@ private:
     std::unique_ptr<ProjectSession> m_session;
     qint64 m_experimentId = -1;
     QStringList m_resultsFolders; // what the results page shows
+    QHash<QString, bool> m_modelDocksShown; // the Model page's docks, by object name
+    bool m_onModelPage = false;
     LayerMapView* m_layerMap = nullptr;
     QMenu* m_recentMenu = nullptr;
     QLabel* m_statusSummary = nullptr;

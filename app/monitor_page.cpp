@@ -72,6 +72,8 @@ void MonitorPage::setJobs(JobController* controller, JobsModel* jobs)
     connect(m_jobsView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &MonitorPage::onCurrentRowChanged);
     m_jobsView->resizeColumnsToContents();
+    connect(jobs, &QAbstractItemModel::rowsInserted, m_jobsView, &QTableView::resizeColumnsToContents);
+    connect(jobs, &QAbstractItemModel::modelReset, m_jobsView, &QTableView::resizeColumnsToContents);
 }
 
 qint64 MonitorPage::currentJob() const

@@ -166,7 +166,8 @@ bool MainWindow::openDemoProject(const QString& dir)
         }
     }
     showPage(DesignerTab);
-    statusBar()->showMessage(tr("The demo experiment is ready: press Launch Experiment."), 15000);
+    if (m_session->store().jobs().empty())
+        statusBar()->showMessage(tr("The demo experiment is ready: press Launch Experiment."), 15000);
     return true;
 }
 
@@ -201,6 +202,15 @@ void MainWindow::selectExperiment(qint64 experimentId)
     m_designer->setExperimentDir(m_session->experimentDir(experimentId));
     m_designer->setSettings(m_session->settings(experimentId));
     refreshOutputs();
+    // The monitor shows the experiment's running job, else its last one.
+    const auto jobs = m_session->store().jobs(experimentId);
+    qint64 shown = jobs.empty() ? -1 : jobs.back().id;
+    for (const auto& job : jobs)
+        if (job.state == moecut::JobState::Running) {
+            shown = job.id;
+            break;
+        }
+    m_monitorPage->showJob(shown);
 }
 
 std::vector<qint64> MainWindow::launchExperiment()

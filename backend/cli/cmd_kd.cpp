@@ -27,9 +27,15 @@ void register_kd(CLI::App& root) {
         ->check(CLI::Range(0.0, 0.9))
         ->capture_default_str();
     cmd->add_option("--device", a->device, "cpu, cuda or cuda:N")->capture_default_str();
+    cmd->add_option("--checkpoint-every", a->checkpoint_every,
+                    "Save a resume point (gates, AdamW state, data order) in OUT.state/ every N steps (0 = never)")
+        ->capture_default_str();
+    cmd->add_flag("--restart", a->restart, "Ignore a saved resume point and start over");
+    cmd->add_option("--stop-after", a->stop_after, "Save a resume point after this step and stop (for tests)")
+        ->group("");
     cmd->callback([a] {
-        engine::run_kd_command(*a);
-        emit_artifact("checkpoint", a->out);
+        const auto r = engine::run_kd_command(*a);
+        if (!r.stopped) emit_artifact("checkpoint", a->out);
     });
 }
 

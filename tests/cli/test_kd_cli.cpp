@@ -203,3 +203,46 @@ TEST(KdCli, TrainsOnlyTheGatesAndLowersTheHeldOutKl) {
 
 } // namespace
 } // namespace moecut
+
+namespace moecut {
+namespace {
+
+TEST(KdCli, ResumesFromASavedPointWithIdenticalResults) {
+    KD_REQUIRE("kd");
+    KdFixture f;
+    ASSERT_EQ(run_moecut(f.cache_args()).exit_code, 0);
+    const auto student = f.tmp / "pruned";
+    ASSERT_EQ(run_moecut({"prune", "--model", demo_model().string(), "--plan",
+                          (test::test_data_dir() / "saliency_gui/demo_plan.json").string(), "--out", student.string()})
+                  .exit_code,
+              0);
+    auto args = [&](const std::filesystem::path& out) {
+        return std::vector<std::string>{"kd", "--student", student.string(), "--cache", f.cache.string(), "--out",
+                                        out.string(), "--steps", "7", "--batch", "3", "--lr", "1e-3",
+                                        "--checkpoint-every", "2", "--seed", "5"};
+    };
+    const auto whole = f.tmp / "whole", split = f.tmp / "split";
+    ASSERT_EQ(run_moecut(args(whole)).exit_code, 0);
+    EXPECT_FALSE(std::filesystem::exists(whole.string() + ".state"));
+
+    auto stop = args(split);
+    stop.insert(stop.end(), {"--stop-after", "4"});
+    const auto s = run_moecut(stop);
+    ASSERT_EQ(s.exit_code, 0) << s.err;
+    EXPECT_FALSE(std::filesystem::exists(split));
+    EXPECT_TRUE(std::filesystem::exists(split.string() + ".state/step-00000004/optimizer.pt"));
+
+    // Other settings over the saved point: refused.
+    auto other = args(split);
+    other[other.size() - 1] = "6";  // --seed
+    EXPECT_EQ(run_moecut(other).exit_code, 2);
+
+    const auto r = run_moecut(args(split));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("resumed after step 4"), std::string::npos) << r.out;
+    EXPECT_EQ(test::read_text(whole / "model.safetensors"), test::read_text(split / "model.safetensors"));
+    EXPECT_FALSE(std::filesystem::exists(split.string() + ".state"));
+}
+
+} // namespace
+} // namespace moecut

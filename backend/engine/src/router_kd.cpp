@@ -11,6 +11,7 @@
 #include "moecut/teacher_cache_file.h"
 
 #include <fmt/core.h>
+#include <nlohmann/json.hpp>
 #include <torch/cuda.h>
 #include <torch/torch.h>
 
@@ -20,8 +21,11 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <numeric>
 #include <random>
+#include <regex>
+#include <sstream>
 
 namespace moecut::engine {
 namespace {
@@ -174,6 +178,79 @@ std::vector<std::byte> encode(const torch::Tensor& master, DType dt, const std::
     return out;
 }
 
+// Resume points: <out>.state/step-NNNNNNNN/ {gates.pt, optimizer.pt, state.json}.
+struct TrainState {
+    std::mt19937_64 rng;
+    std::vector<std::size_t> order;
+    std::size_t cursor = 0;
+};
+
+nlohmann::json run_settings(const KdCommand& a, const std::string& data_hash) {
+    return {{"lr", a.lr}, {"weight_decay", a.weight_decay}, {"batch", a.batch}, {"seed", a.seed},
+            {"holdout", a.holdout}, {"cache_data_hash", data_hash}};
+}
+
+void save_state(const std::filesystem::path& root, int step, const std::vector<torch::Tensor>& params,
+                torch::optim::AdamW& opt, const TrainState& ts, const nlohmann::json& settings) {
+    std::filesystem::create_directories(root);
+    const auto name = fmt::format("step-{:08}", step);
+    {
+        AtomicDir d(root / name, /*replace=*/true);
+        std::vector<torch::Tensor> g;
+        for (const auto& p : params) g.push_back(p.detach().clone());
+        torch::save(g, (d.staging() / "gates.pt").string());
+        torch::save(opt, (d.staging() / "optimizer.pt").string());
+        std::ostringstream rs;
+        rs << ts.rng;
+        nlohmann::json j{{"step", step}, {"rng", rs.str()}, {"order", ts.order}, {"cursor", ts.cursor},
+                         {"settings", settings}};
+        write_file_atomic(d.staging() / "state.json", j.dump());
+        d.commit();
+    }
+    const std::regex pat(R"(step-\d{8})");
+    for (const auto& e : std::filesystem::directory_iterator(root)) {
+        const auto n = e.path().filename().string();
+        if (e.is_directory() && n != name && std::regex_match(n, pat)) std::filesystem::remove_all(e.path());
+    }
+}
+
+// Loads the latest resume point; returns its step (0 when there is none).
+int load_state(const std::filesystem::path& root, std::vector<torch::Tensor>& params, torch::optim::AdamW& opt,
+               TrainState& ts, const nlohmann::json& settings) {
+    if (!std::filesystem::is_directory(root)) return 0;
+    const std::regex pat(R"(step-\d{8})");
+    std::filesystem::path best;
+    for (const auto& e : std::filesystem::directory_iterator(root)) {
+        const auto n = e.path().filename().string();
+        if (e.is_directory() && std::regex_match(n, pat) && (best.empty() || n > best.filename().string())) best = e.path();
+    }
+    if (best.empty()) return 0;
+    const auto sp = best / "state.json";
+    nlohmann::json j;
+    try {
+        std::ifstream in(sp);
+        j = nlohmann::json::parse(in);
+    } catch (const nlohmann::json::exception& e) {
+        throw_input(sp.string(), fmt::format("unreadable resume point ({}); pass --restart", e.what()));
+    }
+    if (j.at("settings") != settings)
+        throw_input(sp.string(), fmt::format("saved with other settings ({}, now {}); pass --restart",
+                                             j.at("settings").dump(), settings.dump()));
+    std::vector<torch::Tensor> g;
+    torch::load(g, (best / "gates.pt").string());
+    if (g.size() != params.size()) throw_input(best.string(), "gate count differs; pass --restart");
+    {
+        torch::NoGradGuard ng;
+        for (std::size_t i = 0; i < g.size(); ++i) params[i].copy_(g[i]);
+    }
+    torch::load(opt, (best / "optimizer.pt").string());
+    std::istringstream rs(j.at("rng").get<std::string>());
+    rs >> ts.rng;
+    ts.order = j.at("order").get<std::vector<std::size_t>>();
+    ts.cursor = j.at("cursor").get<std::size_t>();
+    return j.at("step").get<int>();
+}
+
 } // namespace
 
 KdResult run_kd_command(const KdCommand& a) {
@@ -234,12 +311,24 @@ KdResult run_kd_command(const KdCommand& a) {
     }
 
     torch::optim::AdamW opt(params, torch::optim::AdamWOptions(a.lr).weight_decay(a.weight_decay));
-    std::mt19937_64 rng(a.seed);
-    std::vector<std::size_t> order;
-    std::size_t cursor = 0;
+    TrainState ts;
+    ts.rng.seed(a.seed);
+    auto& rng = ts.rng;
+    auto& order = ts.order;
+    auto& cursor = ts.cursor;
+    const std::filesystem::path state_root = a.out + ".state";
+    const auto settings = run_settings(a, man.data_hash);
+    if (a.restart) std::filesystem::remove_all(state_root);
+    res.resumed_from_step = load_state(state_root, params, opt, ts, settings);
+    if (res.resumed_from_step > 0) {
+        emit_log("info", fmt::format("kd: resumed after step {}", res.resumed_from_step));
+        fmt::print("resumed after step {}\n", res.resumed_from_step);
+        std::fflush(stdout);
+    }
     ProgressReporter progress("kd", static_cast<std::uint64_t>(a.steps));
     progress.set_unit("steps");
-    for (int step = 1; step <= a.steps; ++step) {
+    progress.update(static_cast<std::uint64_t>(std::min(res.resumed_from_step, a.steps)));
+    for (int step = res.resumed_from_step + 1; step <= a.steps; ++step) {
         std::vector<const TeacherCacheSequence*> part;
         while (part.size() < static_cast<std::size_t>(a.batch) && part.size() < train.size()) {
             if (cursor == order.size()) {
@@ -261,6 +350,15 @@ KdResult run_kd_command(const KdCommand& a) {
         emit_metric("kd_top1_agreement", l.top1, {{"step", step}});
         emit_metric("kd_router_entropy", ent, {{"step", step}});
         progress.update(static_cast<std::uint64_t>(step));
+        if (step == a.stop_after) {
+            save_state(state_root, step, params, opt, ts, settings);
+            fmt::print("stopped after step {}; rerun to continue\n", step);
+            std::fflush(stdout);
+            res.stopped = true;
+            return res;
+        }
+        if (a.checkpoint_every > 0 && step % a.checkpoint_every == 0 && step < a.steps)
+            save_state(state_root, step, params, opt, ts, settings);
     }
     progress.finish();
     if (!held.empty()) {
@@ -288,6 +386,7 @@ KdResult run_kd_command(const KdCommand& a) {
         if (wrote != static_cast<ssize_t>(bytes.size())) throw std::runtime_error(fmt::format("{}: short write", path.string()));
     }
     out.commit();
+    std::filesystem::remove_all(state_root);
     fmt::print("wrote {}: {} steps, held-out KL {:.6f} -> {:.6f} ({} train / {} held-out sequences)\n", a.out, a.steps,
                res.heldout_kl_before, res.heldout_kl_after, res.train_sequences, res.heldout_sequences);
     std::fflush(stdout);

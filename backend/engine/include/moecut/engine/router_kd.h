@@ -19,6 +19,11 @@ struct KdCommand {
     std::uint64_t seed = 0;
     double holdout = 0.1;          // share of the cache's sequences kept for evaluation (at least 1 when >= 2)
     std::string device = "cpu";    // cpu | cuda | cuda:N
+    // Resume points: every N steps the gates, AdamW state and data order go to
+    // "<out>.state/"; a rerun continues from the latest (0 = none).
+    int checkpoint_every = 0;
+    bool restart = false;          // ignore a saved resume point
+    int stop_after = 0;            // testing: save a resume point after this step and stop (0 = no)
 };
 
 struct KdResult {
@@ -26,6 +31,8 @@ struct KdResult {
     std::vector<std::string> frozen_biases;  // e_score_correction_bias tensors left as they were
     double heldout_kl_before = 0, heldout_kl_after = 0;
     std::size_t train_sequences = 0, heldout_sequences = 0;
+    int resumed_from_step = 0;     // 0 = started fresh
+    bool stopped = false;          // stop_after reached: no output written
 };
 
 // KL(teacher top-k renormalised || student on the same ids, renormalised),

@@ -32,6 +32,16 @@ void take_path(const nlohmann::json& j, const char* key, std::filesystem::path& 
     out = s;
 }
 
+void take_optional_path(const nlohmann::json& j, const char* key, std::optional<std::filesystem::path>& out,
+                        const std::string& file)
+{
+    if (!j.contains(key) || j[key].is_null())
+        return;
+    std::filesystem::path p;
+    take_path(j, key, p, file);
+    out = p;
+}
+
 } // namespace
 
 nlohmann::ordered_json to_json(const ExperimentSettings& s)
@@ -102,22 +112,14 @@ ExperimentSettings settings_from_json(const nlohmann::json& j, const std::string
     take(j, "swap_domain", s.swap_domain, file);
     take(j, "swaps", s.swaps, file);
     take(j, "protect_super_experts", s.protect_super_experts, file);
-    if (j.contains("plan_file") && !j["plan_file"].is_null()) {
-        std::filesystem::path p;
-        take_path(j, "plan_file", p, file);
-        s.plan_file = p;
-    }
+    take_optional_path(j, "plan_file", s.plan_file, file);
     take_path(j, "probes", s.probes, file);
     take(j, "n", s.n, file);
     take(j, "cap", s.cap, file);
     take(j, "batch_size", s.batch_size, file);
     take(j, "seed", s.seed, file);
     take(j, "eval_teacher", s.eval_teacher, file);
-    if (j.contains("teacher_run") && !j["teacher_run"].is_null()) {
-        std::filesystem::path p;
-        take_path(j, "teacher_run", p, file);
-        s.teacher_run = p;
-    }
+    take_optional_path(j, "teacher_run", s.teacher_run, file);
     take(j, "grid_min_p", s.grid_min_p, file);
     take(j, "grid_rep_pen", s.grid_rep_pen, file);
     take(j, "device", s.device, file);

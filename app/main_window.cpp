@@ -4,6 +4,7 @@
 
 #include "checkpoint_loader.h"
 #include "display_format.h"
+#include "export_menus.h"
 #include "layer_map_view.h"
 #include "layer_table_model.h"
 #include "recent_folders.h"
@@ -48,6 +49,7 @@ MainWindow::MainWindow(QWidget* parent)
     createActions();
     createStatusBar();
     restoreSettings();
+    installExportMenus(this); // every plot and table exports alone
 
     connect(m_loader, &CheckpointLoader::started, this, &MainWindow::onLoadStarted);
     connect(m_loader, &CheckpointLoader::loaded, this, &MainWindow::onLoaded);

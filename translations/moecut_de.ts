@@ -237,6 +237,33 @@
     </message>
 </context>
 <context>
+    <name>ExportMenus</name>
+    <message>
+        <source>Export Plot</source>
+        <translation>Diagramm exportieren</translation>
+    </message>
+    <message>
+        <source>Unknown file type: %1</source>
+        <translation>Unbekannter Dateityp: %1</translation>
+    </message>
+    <message>
+        <source>Export Table</source>
+        <translation>Tabelle exportieren</translation>
+    </message>
+    <message>
+        <source>CSV (*.csv)</source>
+        <translation>CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Export Plot…</source>
+        <translation>Diagramm exportieren …</translation>
+    </message>
+    <message>
+        <source>Export Table as CSV…</source>
+        <translation>Tabelle als CSV exportieren …</translation>
+    </message>
+</context>
+<context>
     <name>JobMonitorView</name>
     <message>
         <source>No progress yet</source>

@@ -237,6 +237,33 @@
     </message>
 </context>
 <context>
+    <name>ExportMenus</name>
+    <message>
+        <source>Export Plot</source>
+        <translation>导出图表</translation>
+    </message>
+    <message>
+        <source>Unknown file type: %1</source>
+        <translation>未知的文件类型：%1</translation>
+    </message>
+    <message>
+        <source>Export Table</source>
+        <translation>导出表格</translation>
+    </message>
+    <message>
+        <source>CSV (*.csv)</source>
+        <translation>CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Export Plot…</source>
+        <translation>导出图表…</translation>
+    </message>
+    <message>
+        <source>Export Table as CSV…</source>
+        <translation>将表格导出为 CSV…</translation>
+    </message>
+</context>
+<context>
     <name>JobMonitorView</name>
     <message>
         <source>No progress yet</source>

@@ -9,6 +9,7 @@
 #include "recent_folders.h"
 #include "summary_model.h"
 #include "summary_view.h"
+#include "qcustomplot_include.h"
 
 #include "moecut/arch.h"
 
@@ -173,6 +174,19 @@ private slots:
         QCOMPARE(failed.count(), 0);
         QCOMPARE(loaded.count(), 1);
         QCOMPARE(window.errorBox(), nullptr);
+    }
+
+    void everyPlotAndTableHasTheExportMenu()
+    {
+        MainWindow window;
+        const auto plots = window.findChildren<QCustomPlot*>();
+        QVERIFY(plots.size() >= 8); // saliency, monitor and results plots
+        for (QCustomPlot* plot : plots)
+            QCOMPARE(plot->contextMenuPolicy(), Qt::CustomContextMenu);
+        const auto tables = window.findChildren<QTableView*>();
+        QVERIFY(tables.size() >= 5);
+        for (QTableView* table : tables)
+            QCOMPARE(table->contextMenuPolicy(), Qt::CustomContextMenu);
     }
 
     void remembersRecentFoldersAndWindowState()

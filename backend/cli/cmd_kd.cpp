@@ -35,6 +35,7 @@ void register_kd(CLI::App& root) {
         ->group("");
     cmd->callback([a] {
         const auto r = engine::run_kd_command(*a);
+        if (r.terminated) throw ExitCode{143};
         if (!r.stopped) emit_artifact("checkpoint", a->out);
     });
 }

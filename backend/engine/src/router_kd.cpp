@@ -15,6 +15,7 @@
 #include <torch/cuda.h>
 #include <torch/torch.h>
 
+#include <csignal>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -178,6 +179,32 @@ std::vector<std::byte> encode(const torch::Tensor& master, DType dt, const std::
     return out;
 }
 
+volatile std::sig_atomic_t g_stop_signal = 0;
+extern "C" void kd_on_signal(int sig) { g_stop_signal = sig; }
+
+// SIGTERM/SIGINT set a flag while training runs; the previous handlers come back after.
+class StopSignals {
+public:
+    StopSignals() {
+        g_stop_signal = 0;
+        struct sigaction sa {};
+        sa.sa_handler = kd_on_signal;
+        sigemptyset(&sa.sa_mask);
+        ::sigaction(SIGTERM, &sa, &old_term_);
+        ::sigaction(SIGINT, &sa, &old_int_);
+    }
+    ~StopSignals() {
+        ::sigaction(SIGTERM, &old_term_, nullptr);
+        ::sigaction(SIGINT, &old_int_, nullptr);
+    }
+    StopSignals(const StopSignals&) = delete;
+    StopSignals& operator=(const StopSignals&) = delete;
+    bool requested() const { return g_stop_signal != 0; }
+
+private:
+    struct sigaction old_term_ {}, old_int_ {};
+};
+
 // Resume points: <out>.state/step-NNNNNNNN/ {gates.pt, optimizer.pt, state.json}.
 struct TrainState {
     std::mt19937_64 rng;
@@ -328,6 +355,7 @@ KdResult run_kd_command(const KdCommand& a) {
     ProgressReporter progress("kd", static_cast<std::uint64_t>(a.steps));
     progress.set_unit("steps");
     progress.update(static_cast<std::uint64_t>(std::min(res.resumed_from_step, a.steps)));
+    StopSignals signals;
     for (int step = res.resumed_from_step + 1; step <= a.steps; ++step) {
         std::vector<const TeacherCacheSequence*> part;
         while (part.size() < static_cast<std::size_t>(a.batch) && part.size() < train.size()) {
@@ -350,9 +378,10 @@ KdResult run_kd_command(const KdCommand& a) {
         emit_metric("kd_top1_agreement", l.top1, {{"step", step}});
         emit_metric("kd_router_entropy", ent, {{"step", step}});
         progress.update(static_cast<std::uint64_t>(step));
-        if (step == a.stop_after) {
+        if (step == a.stop_after || (signals.requested() && step < a.steps)) {
             save_state(state_root, step, params, opt, ts, settings);
-            fmt::print("stopped after step {}; rerun to continue\n", step);
+            res.terminated = signals.requested();
+            fmt::print("stopped after step {}{}; rerun to continue\n", step, res.terminated ? " (signal)" : "");
             std::fflush(stdout);
             res.stopped = true;
             return res;

@@ -32,7 +32,8 @@ struct KdResult {
     double heldout_kl_before = 0, heldout_kl_after = 0;
     std::size_t train_sequences = 0, heldout_sequences = 0;
     int resumed_from_step = 0;     // 0 = started fresh
-    bool stopped = false;          // stop_after reached: no output written
+    bool stopped = false;          // stop_after reached or SIGTERM: no output written
+    bool terminated = false;       // stopped by SIGTERM/SIGINT (a resume point was saved)
 };
 
 // KL(teacher top-k renormalised || student on the same ids, renormalised),
@@ -41,7 +42,9 @@ struct KdResult {
 // tensors' bytes replaced. Emits per-step metrics (kd_loss, kd_kl,
 // kd_top1_agreement, kd_router_entropy) and held-out kd_heldout_kl; prints a
 // summary on stdout. InputError for bad input (a cache from another
-// vocabulary, a student without routers, out already existing).
+// vocabulary, a student without routers, out already existing). SIGTERM or
+// SIGINT during training: the step in progress finishes, a resume point is
+// saved and it returns with terminated set.
 KdResult run_kd_command(const KdCommand& a);
 
 } // namespace moecut::engine

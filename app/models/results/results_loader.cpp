@@ -35,6 +35,26 @@ std::optional<ordered_json> readJson(const QString& file, QString* error)
     }
 }
 
+// results.json of a run or sweep folder: missing when there is none, and
+// wrongShape unless it holds key as an object (or an array).
+std::optional<ordered_json> readResults(const QString& file, const QString& missing, const char* key, bool array,
+                                        const QString& wrongShape, QString* error)
+{
+    if (!QFileInfo::exists(file)) {
+        *error = missing;
+        return std::nullopt;
+    }
+    auto j = readJson(file, error);
+    if (!j)
+        return std::nullopt;
+    const auto it = j->is_object() ? j->find(key) : j->end();
+    if (it == j->end() || (array ? !it->is_array() : !it->is_object())) {
+        *error = wrongShape;
+        return std::nullopt;
+    }
+    return j;
+}
+
 double number(const ordered_json& j, const char* key, double fallback = 0)
 {
     const auto it = j.find(key);
@@ -195,17 +215,10 @@ EvalRunPtr ResultsLoader::loadRun(const QString& folder, QString* error)
         error = &ignored;
     const QDir dir(folder);
     const QString file = dir.filePath(QStringLiteral("results.json"));
-    if (!QFileInfo::exists(file)) {
-        *error = tr("%1: no results.json (not a finished moecut eval run)").arg(folder);
-        return nullptr;
-    }
-    auto j = readJson(file, error);
+    auto j = readResults(file, tr("%1: no results.json (not a finished moecut eval run)").arg(folder), "metrics",
+                         false, tr("%1: no \"metrics\" object (not a moecut eval results.json)").arg(file), error);
     if (!j)
         return nullptr;
-    if (!j->is_object() || !j->contains("metrics") || !(*j)["metrics"].is_object()) {
-        *error = tr("%1: no \"metrics\" object (not a moecut eval results.json)").arg(file);
-        return nullptr;
-    }
     auto run = std::make_shared<EvalRunData>();
     run->folder = folder;
     run->label = j->contains("name") && (*j)["name"].is_string() ? qs((*j)["name"].get<std::string>())
@@ -242,17 +255,10 @@ SweepPtr ResultsLoader::loadSweep(const QString& folder, QString* error)
         error = &ignored;
     const QDir dir(folder);
     const QString file = dir.filePath(QStringLiteral("results.json"));
-    if (!QFileInfo::exists(file)) {
-        *error = tr("%1: no results.json (not a finished moecut sweep)").arg(folder);
-        return nullptr;
-    }
-    auto j = readJson(file, error);
+    auto j = readResults(file, tr("%1: no results.json (not a finished moecut sweep)").arg(folder), "cells", true,
+                         tr("%1: no \"cells\" array (not a moecut sweep results.json)").arg(file), error);
     if (!j)
         return nullptr;
-    if (!j->is_object() || !j->contains("cells") || !(*j)["cells"].is_array()) {
-        *error = tr("%1: no \"cells\" array (not a moecut sweep results.json)").arg(file);
-        return nullptr;
-    }
     auto sweep = std::make_shared<SweepData>();
     sweep->folder = folder;
     sweep->label = QFileInfo(folder).fileName();

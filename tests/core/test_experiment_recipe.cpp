@@ -100,6 +100,165 @@ TEST(ExperimentRecipe, ProblemsNameWhatIsMissing)
     ASSERT_EQ(settings_problems(s).size(), 1u);
 }
 
+ExperimentSettings distilled_settings()
+{
+    auto s = demo_settings();
+    s.distillation.enabled = true;
+    s.distillation.steps = 30;
+    s.distillation.batch = 2;
+    s.distillation.seq_len = 128;
+    s.export_model.enabled = true;
+    s.export_model.tensor_types = {"ffn_.*_exps=q2_k", "token_embd=q8_0"};
+    s.export_model.fill_shared_indexer = true;
+    return s;
+}
+
+TEST(ExperimentRecipe, DistillationAddsCacheKdExportDistilledArmsAndReport)
+{
+    const auto steps = recipe_steps(distilled_settings(), "/e/demo", "moecut");
+    std::vector<std::string> names;
+    for (const auto& st : steps)
+        names.push_back(st.step);
+    const std::vector<std::string> expected{"saliency",      "plan",   "prune",          "eval-teacher",
+                                            "eval-pruned",   "sweep",  "teacher-cache",  "kd",
+                                            "export",        "eval-distilled", "eval-distilled-guardrail", "report"};
+    ASSERT_EQ(names, expected);
+    for (std::size_t i = 1; i < steps.size(); ++i)
+        EXPECT_EQ(steps[i].after, i - 1);
+    // The teacher cache is made on the ranking domain's calibration file (code).
+    EXPECT_EQ(shell_command(steps[6].argv),
+              "moecut teacher-cache --model /m/tiny --data /c/code.jsonl --topk 20 --seq-len 128 --max-tokens 16384 "
+              "--device cpu --out /e/demo/runs/07-teacher-cache/cache");
+    EXPECT_EQ(shell_command(steps[7].argv),
+              "moecut kd --student /e/demo/runs/03-prune/model --cache /e/demo/runs/07-teacher-cache/cache "
+              "--lr 5e-05 --steps 30 --batch 2 --device cpu --out /e/demo/runs/08-kd/model");
+    EXPECT_EQ(shell_command(steps[8].argv),
+              "moecut export gguf --model /e/demo/runs/08-kd/model --type q4_k --tensor-type 'ffn_.*_exps=q2_k' "
+              "--tensor-type token_embd=q8_0 --mtp drop --fill-shared-indexer --out /e/demo/runs/09-export/model.gguf");
+    EXPECT_EQ(steps[8].output, "/e/demo/runs/09-export/model.gguf");
+    EXPECT_EQ(shell_command(steps[9].argv),
+              "moecut eval --model /e/demo/runs/08-kd/model --probes /p/probes.jsonl --n 8 --cap 64 --batch-size 16 "
+              "--seed 0 --device cpu --name pruned+kd --baseline /e/demo/runs/04-eval-teacher/eval "
+              "--out /e/demo/runs/10-eval-distilled/eval");
+    // The guardrail row: the strongest cell of the grid (min_p 0.1, rep_pen 1.1).
+    const std::string guarded = shell_command(steps[10].argv);
+    EXPECT_NE(guarded.find("--name pruned+kd+guardrail --min-p 0.1 --rep-pen 1.1 --baseline "
+                           "/e/demo/runs/04-eval-teacher/eval --out /e/demo/runs/11-eval-distilled-guardrail/eval"),
+              std::string::npos)
+        << guarded;
+    EXPECT_EQ(shell_command(steps[11].argv),
+              "moecut eval-report /e/demo/runs/04-eval-teacher/eval /e/demo/runs/05-eval-pruned/eval "
+              "/e/demo/runs/10-eval-distilled/eval /e/demo/runs/11-eval-distilled-guardrail/eval "
+              "--baseline /e/demo/runs/04-eval-teacher/eval");
+}
+
+TEST(ExperimentRecipe, DistillationReusesTheTeacherCacheAndNamesItsOptions)
+{
+    auto s = distilled_settings();
+    s.export_model.enabled = false;
+    s.grid_min_p.clear();
+    s.grid_rep_pen.clear();
+    s.eval_teacher = false;
+    s.distillation.teacher_cache = "/e/demo/runs/07-teacher-cache/cache";
+    s.distillation.eval_every = 5;
+    s.distillation.lr = 1e-4;
+    const auto steps = recipe_steps(s, "/e/demo", "moecut", 12);
+    ASSERT_EQ(steps.size(), 7u); // saliency plan prune eval-pruned kd eval-distilled report
+    EXPECT_EQ(steps[4].step, "kd");
+    EXPECT_EQ(steps[4].folder, "16-kd");
+    EXPECT_EQ(shell_command(steps[4].argv),
+              "moecut kd --student /e/demo/runs/14-prune/model --cache /e/demo/runs/07-teacher-cache/cache "
+              "--lr 0.0001 --steps 30 --batch 2 --eval-every 5 --device cpu --out /e/demo/runs/16-kd/model");
+    EXPECT_EQ(shell_command(steps[5].argv).find("--baseline"), std::string::npos);
+    // Without a teacher row the pruned model is the report's baseline.
+    EXPECT_EQ(shell_command(steps[6].argv),
+              "moecut eval-report /e/demo/runs/15-eval-pruned/eval /e/demo/runs/17-eval-distilled/eval "
+              "--baseline /e/demo/runs/15-eval-pruned/eval");
+}
+
+TEST(ExperimentRecipe, ExportWithoutDistillationFollowsThePrune)
+{
+    auto s = demo_settings();
+    s.export_model.enabled = true;
+    s.export_model.type = "q8_0";
+    s.export_model.mtp = "keep";
+    const auto steps = recipe_steps(s, "/e/demo", "moecut");
+    ASSERT_EQ(steps.size(), 7u);
+    EXPECT_EQ(steps[3].step, "export");
+    EXPECT_EQ(steps[3].after, 2u);
+    EXPECT_EQ(shell_command(steps[3].argv), "moecut export gguf --model /e/demo/runs/03-prune/model --type q8_0 "
+                                            "--mtp keep --out /e/demo/runs/04-export/model.gguf");
+    EXPECT_EQ(steps.back().step, "sweep");
+    EXPECT_EQ(export_options(s.export_model), (std::vector<std::string>{"--type", "q8_0", "--mtp", "keep"}));
+}
+
+TEST(ExperimentRecipe, DistillationAndExportProblems)
+{
+    EXPECT_TRUE(settings_problems(distilled_settings()).empty());
+    auto s = distilled_settings();
+    s.distillation.steps = 0;
+    s.distillation.lr = 0;
+    s.export_model.type = "q9";
+    s.export_model.tensor_types = {"no-type-here", "x=q4_k", "y=zz"};
+    s.export_model.mtp = "maybe";
+    const auto problems = settings_problems(s);
+    ASSERT_EQ(problems.size(), 6u);
+    EXPECT_NE(problems[0].find("learning rate"), std::string::npos);
+    EXPECT_NE(problems[1].find("1 step"), std::string::npos);
+    EXPECT_NE(problems[2].find("q9"), std::string::npos);
+    EXPECT_NE(problems[3].find("no-type-here"), std::string::npos);
+    EXPECT_NE(problems[4].find("zz"), std::string::npos);
+    EXPECT_NE(problems[5].find("maybe"), std::string::npos);
+    s = distilled_settings();
+    s.calibration.clear();
+    s.plan_file = "/x/plan.json";
+    ASSERT_EQ(settings_problems(s).size(), 1u);
+    EXPECT_NE(settings_problems(s)[0].find("data file"), std::string::npos);
+    s.distillation.data = "/d/other.jsonl";
+    EXPECT_TRUE(settings_problems(s).empty());
+    EXPECT_EQ(distillation_data(s), "/d/other.jsonl");
+}
+
+TEST(ExperimentSettings, DistillationAndExportRoundTripInThePlanPart)
+{
+    auto s = distilled_settings();
+    s.distillation.teacher_cache = "/e/cache";
+    s.distillation.lr = 2.5e-5;
+    s.distillation.data = "/d/kd.jsonl";
+    const auto parts = split_settings(s);
+    ASSERT_TRUE(parts.plan.contains("distillation"));
+    ASSERT_TRUE(parts.plan.contains("export"));
+    EXPECT_EQ(parts.plan["distillation"]["steps"], 30);
+    EXPECT_EQ(parts.plan["export"]["tensor_types"][0], "ffn_.*_exps=q2_k");
+    const auto back = join_settings(parts.plan, parts.evaluation, "store");
+    EXPECT_EQ(to_json(back), to_json(s));
+    EXPECT_EQ(back.distillation.lr, 2.5e-5);
+    EXPECT_EQ(back.distillation.teacher_cache, std::filesystem::path("/e/cache"));
+    EXPECT_TRUE(back.export_model.fill_shared_indexer);
+}
+
+TEST(ExperimentSettings, OlderStoredJsonLoadsWithDistillationAndExportOff)
+{
+    // An experiment stored before distillation and export existed.
+    const auto old = nlohmann::json::parse(R"({"moecut_experiment": 1, "name": "old", "model": "/m",
+        "calibration": [{"domain": "code", "file": "/c.jsonl"}], "keep": 3, "probes": "/p.jsonl"})");
+    const auto s = settings_from_json(old, "exp.json");
+    EXPECT_FALSE(s.distillation.enabled);
+    EXPECT_FALSE(s.export_model.enabled);
+    EXPECT_EQ(s.distillation.topk, 20);
+    EXPECT_EQ(s.export_model.type, "q4_k");
+    EXPECT_EQ(recipe_steps(s, "/e").size(), 5u); // saliency plan prune eval-teacher eval-pruned
+    // A partial section keeps the defaults of its missing fields; a bad one is named.
+    auto partial = old;
+    partial["distillation"] = {{"enabled", true}, {"steps", 7}};
+    const auto p = settings_from_json(partial, "exp.json");
+    EXPECT_TRUE(p.distillation.enabled);
+    EXPECT_EQ(p.distillation.steps, 7);
+    EXPECT_EQ(p.distillation.batch, 4);
+    partial["export"] = "gguf";
+    EXPECT_THROW(settings_from_json(partial, "exp.json"), InputError);
+}
+
 TEST(ExperimentRecipe, ShellQuotingSurvivesQuotes)
 {
     EXPECT_EQ(shell_command({"a", "it's", ""}), "a 'it'\\''s' ''");

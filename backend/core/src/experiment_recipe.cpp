@@ -41,6 +41,37 @@ std::string folder_name(std::size_t number, const std::string& step)
 
 } // namespace
 
+std::vector<std::string> export_options(const ExportSettings& e)
+{
+    if (e.format != "gguf")
+        return {};
+    std::vector<std::string> out{"--type", e.type};
+    for (const auto& rule : e.tensor_types)
+        out.insert(out.end(), {"--tensor-type", rule});
+    out.insert(out.end(), {"--mtp", e.mtp});
+    if (e.fill_shared_indexer)
+        out.push_back("--fill-shared-indexer");
+    return out;
+}
+
+std::optional<GuardrailCell> distilled_guardrail(const ExperimentSettings& s)
+{
+    if (s.grid_min_p.empty() || s.grid_rep_pen.empty())
+        return std::nullopt;
+    return GuardrailCell{*std::max_element(s.grid_min_p.begin(), s.grid_min_p.end()),
+                         *std::max_element(s.grid_rep_pen.begin(), s.grid_rep_pen.end())};
+}
+
+std::filesystem::path distillation_data(const ExperimentSettings& s)
+{
+    if (!s.distillation.data.empty() || s.calibration.empty())
+        return s.distillation.data;
+    for (const auto& c : s.calibration)
+        if (c.domain == s.domain)
+            return c.file;
+    return s.calibration.front().file;
+}
+
 std::vector<std::string> settings_problems(const ExperimentSettings& s)
 {
     std::vector<std::string> out;
@@ -80,6 +111,42 @@ std::vector<std::string> settings_problems(const ExperimentSettings& s)
             out.push_back(fmt::format("rep_pen {} must be positive", v));
     if (s.target != "local")
         out.push_back(fmt::format("target {} is not available yet: jobs run on this machine", s.target));
+    const auto& d = s.distillation;
+    if (d.enabled) {
+        if (distillation_data(s).empty() && !d.teacher_cache)
+            out.push_back("distillation needs a data file for the teacher cache");
+        if (d.topk <= 0)
+            out.push_back("the distillation top-k must be positive");
+        if (d.seq_len <= 0)
+            out.push_back("the distillation sequence length must be positive");
+        if (!(d.lr > 0))
+            out.push_back("the distillation learning rate must be positive");
+        if (d.steps <= 0)
+            out.push_back("distillation needs at least 1 step");
+        if (d.batch <= 0)
+            out.push_back("the distillation batch must be positive");
+        if (d.eval_every < 0)
+            out.push_back("the distillation evaluation interval must not be negative");
+    }
+    const auto& e = s.export_model;
+    if (e.enabled) {
+        static const std::vector<std::string> types{"f32", "f16", "bf16", "q8_0", "q4_0",
+                                                    "q2_k", "q3_k", "q4_k", "q5_k", "q6_k"};
+        auto known = [&](const std::string& t) { return std::find(types.begin(), types.end(), t) != types.end(); };
+        if (e.format != "gguf")
+            out.push_back(fmt::format("export format {} is not available: gguf", e.format));
+        if (!known(e.type))
+            out.push_back(fmt::format("unknown GGUF type {}", e.type));
+        for (const auto& rule : e.tensor_types) {
+            const auto eq = rule.rfind('=');
+            if (eq == std::string::npos || eq == 0)
+                out.push_back(fmt::format("type rule {} is not PATTERN=TYPE", rule));
+            else if (!known(rule.substr(eq + 1)))
+                out.push_back(fmt::format("type rule {}: unknown GGUF type {}", rule, rule.substr(eq + 1)));
+        }
+        if (e.mtp != "drop" && e.mtp != "keep")
+            out.push_back(fmt::format("mtp must be drop or keep, not {}", e.mtp));
+    }
     return out;
 }
 
@@ -126,6 +193,19 @@ std::vector<RecipeStep> recipe_steps(const ExperimentSettings& s, const std::fil
         plan = add("plan", std::move(args), "plan.json");
     }
     const std::string pruned = add("prune", {"prune", "--model", model, "--plan", plan, "--out", "@OUT"}, "model");
+    // The export of the final model, right after the step that makes it.
+    auto add_export = [&](const std::string& input) {
+        const auto& e = s.export_model;
+        if (!e.enabled)
+            return;
+        std::vector<std::string> a{"export", e.format, "--model", input};
+        const auto options = export_options(e);
+        a.insert(a.end(), options.begin(), options.end());
+        a.insert(a.end(), {"--out", "@OUT"});
+        add("export", std::move(a), e.format == "gguf" ? "model.gguf" : "model");
+    };
+    if (!s.distillation.enabled)
+        add_export(pruned);
 
     const std::string probes = absolute_or_empty(s.probes);
     auto eval_args = [&](const std::string& command, const std::string& m, const std::string& name) {
@@ -144,7 +224,7 @@ std::vector<RecipeStep> recipe_steps(const ExperimentSettings& s, const std::fil
     if (!teacher.empty())
         args.insert(args.end(), {"--baseline", teacher});
     args.insert(args.end(), {"--out", "@OUT"});
-    add("eval-pruned", std::move(args), "eval");
+    const std::string pruned_eval = add("eval-pruned", std::move(args), "eval");
     if (!s.grid_min_p.empty() && !s.grid_rep_pen.empty()) {
         args = eval_args("sweep", pruned, "pruned");
         args.insert(args.end(), {"--grid", "min_p=" + number_list(s.grid_min_p), "rep_pen=" + number_list(s.grid_rep_pen)});
@@ -153,6 +233,49 @@ std::vector<RecipeStep> recipe_steps(const ExperimentSettings& s, const std::fil
         args.insert(args.end(), {"--out", "@OUT"});
         add("sweep", std::move(args), "sweep");
     }
+    if (!s.distillation.enabled)
+        return steps;
+
+    // Router-KD: the teacher's cache (reused when given), the pruned model as
+    // the student, then the distilled model evaluated like the others, raw and
+    // at the strongest guardrail of the grid, and the four-row report.
+    const auto& d = s.distillation;
+    std::string cache = d.teacher_cache ? absolute_or_empty(*d.teacher_cache) : std::string();
+    if (cache.empty())
+        cache = add("teacher-cache",
+                    {"teacher-cache", "--model", model, "--data", absolute_or_empty(distillation_data(s)), "--topk",
+                     std::to_string(d.topk), "--seq-len", std::to_string(d.seq_len), "--max-tokens",
+                     std::to_string(s.max_tokens), "--device", s.device, "--out", "@OUT"},
+                    "cache");
+    args = {"kd", "--student", pruned, "--cache", cache, "--lr", fmt::format("{}", d.lr), "--steps",
+            std::to_string(d.steps), "--batch", std::to_string(d.batch)};
+    if (d.eval_every > 0)
+        args.insert(args.end(), {"--eval-every", std::to_string(d.eval_every)});
+    args.insert(args.end(), {"--device", s.device, "--out", "@OUT"});
+    const std::string distilled = add("kd", std::move(args), "model");
+    add_export(distilled);
+
+    std::vector<std::string> rows;
+    if (!teacher.empty())
+        rows.push_back(teacher);
+    rows.push_back(pruned_eval);
+    auto eval_distilled = [&](const std::string& step, const std::string& name, std::vector<std::string> extra) {
+        auto a = eval_args("eval", distilled, name);
+        a.insert(a.end(), extra.begin(), extra.end());
+        if (!teacher.empty())
+            a.insert(a.end(), {"--baseline", teacher});
+        a.insert(a.end(), {"--out", "@OUT"});
+        rows.push_back(add(step, std::move(a), "eval"));
+    };
+    eval_distilled("eval-distilled", "pruned+kd", {});
+    if (const auto cell = distilled_guardrail(s))
+        eval_distilled("eval-distilled-guardrail", "pruned+kd+guardrail",
+                       {"--min-p", fmt::format("{}", cell->min_p), "--rep-pen", fmt::format("{}", cell->rep_pen)});
+    args = {"eval-report"};
+    args.insert(args.end(), rows.begin(), rows.end());
+    args.insert(args.end(), {"--baseline", rows.front()});
+    // eval-report prints the table; the job runner keeps stdout in stderr.log.
+    add("report", std::move(args), "stderr.log");
     return steps;
 }
 

@@ -42,6 +42,72 @@ void take_optional_path(const nlohmann::json& j, const char* key, std::optional<
     out = p;
 }
 
+const nlohmann::json& section(const nlohmann::json& j, const char* key, const std::string& file)
+{
+    static const nlohmann::json empty = nlohmann::json::object();
+    const auto it = j.find(key);
+    if (it == j.end() || it->is_null())
+        return empty;
+    if (!it->is_object())
+        throw_input(file, fmt::format("field \"{}\" must be an object", key));
+    return *it;
+}
+
+nlohmann::ordered_json distillation_json(const DistillationSettings& d)
+{
+    nlohmann::ordered_json j;
+    j["enabled"] = d.enabled;
+    j["data"] = d.data.string();
+    j["topk"] = d.topk;
+    j["seq_len"] = d.seq_len;
+    j["lr"] = d.lr;
+    j["steps"] = d.steps;
+    j["batch"] = d.batch;
+    j["eval_every"] = d.eval_every;
+    if (d.teacher_cache)
+        j["teacher_cache"] = d.teacher_cache->string();
+    return j;
+}
+
+DistillationSettings distillation_from_json(const nlohmann::json& j, const std::string& file)
+{
+    DistillationSettings d;
+    take(j, "enabled", d.enabled, file);
+    take_path(j, "data", d.data, file);
+    take(j, "topk", d.topk, file);
+    take(j, "seq_len", d.seq_len, file);
+    take(j, "lr", d.lr, file);
+    take(j, "steps", d.steps, file);
+    take(j, "batch", d.batch, file);
+    take(j, "eval_every", d.eval_every, file);
+    take_optional_path(j, "teacher_cache", d.teacher_cache, file);
+    return d;
+}
+
+nlohmann::ordered_json export_json(const ExportSettings& e)
+{
+    nlohmann::ordered_json j;
+    j["enabled"] = e.enabled;
+    j["format"] = e.format;
+    j["type"] = e.type;
+    j["tensor_types"] = e.tensor_types;
+    j["mtp"] = e.mtp;
+    j["fill_shared_indexer"] = e.fill_shared_indexer;
+    return j;
+}
+
+ExportSettings export_from_json(const nlohmann::json& j, const std::string& file)
+{
+    ExportSettings e;
+    take(j, "enabled", e.enabled, file);
+    take(j, "format", e.format, file);
+    take(j, "type", e.type, file);
+    take(j, "tensor_types", e.tensor_types, file);
+    take(j, "mtp", e.mtp, file);
+    take(j, "fill_shared_indexer", e.fill_shared_indexer, file);
+    return e;
+}
+
 } // namespace
 
 nlohmann::ordered_json to_json(const ExperimentSettings& s)
@@ -75,6 +141,8 @@ nlohmann::ordered_json to_json(const ExperimentSettings& s)
     j["grid_rep_pen"] = s.grid_rep_pen;
     j["device"] = s.device;
     j["target"] = s.target;
+    j["distillation"] = distillation_json(s.distillation);
+    j["export"] = export_json(s.export_model);
     return j;
 }
 
@@ -124,6 +192,8 @@ ExperimentSettings settings_from_json(const nlohmann::json& j, const std::string
     take(j, "grid_rep_pen", s.grid_rep_pen, file);
     take(j, "device", s.device, file);
     take(j, "target", s.target, file);
+    s.distillation = distillation_from_json(section(j, "distillation", file), file);
+    s.export_model = export_from_json(section(j, "export", file), file);
     return s;
 }
 

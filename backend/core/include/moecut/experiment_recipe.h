@@ -1,7 +1,10 @@
 // An experiment as the designer describes it, and the exact `moecut` commands
 // that carry it out: saliency -> plan -> prune -> evaluation of the teacher and
-// the pruned model -> guardrail sweep -> report. The GUI shows these commands
-// before it runs them and runs them as a chain of jobs; nothing here needs Qt.
+// the pruned model -> guardrail sweep; with distillation on, also teacher-cache
+// -> kd -> evaluation of the distilled model (raw, and at the guardrail) ->
+// report (eval-report of the four rows); with export on, a GGUF of the final
+// model. The GUI shows these commands before it runs them and runs them as a
+// chain of jobs; nothing here needs Qt.
 //
 // The experiment store (moecut/experiment_store.h) keeps the settings as two
 // JSON objects, the plan part and the evaluation part (split_settings).
@@ -23,6 +26,40 @@ struct CalibrationInput {
     std::string domain;             // e.g. "code", "knowledge"
     std::filesystem::path file;     // JSONL
 };
+
+// Router-KD after pruning (docs/router-kd.md): a teacher cache of the unpruned
+// model on data, then `moecut kd` with the pruned model as the student.
+struct DistillationSettings {
+    bool enabled = false;
+    // Calibration JSONL for the teacher cache; empty = the calibration file of
+    // the plan's ranking domain (ExperimentSettings::domain, "code"), else the
+    // first calibration file.
+    std::filesystem::path data;
+    int topk = 20;
+    int seq_len = 256;
+    double lr = 5e-5;
+    int steps = 100;
+    int batch = 4;
+    int eval_every = 0;     // held-out KL every S steps; 0 = only at the start and end (option left out)
+    // A finished teacher cache made by the same command: used instead of
+    // computing it again (like teacher_run).
+    std::optional<std::filesystem::path> teacher_cache;
+};
+
+// GGUF export of the experiment's final model (the distilled one when
+// distillation is on, else the pruned one) to <run>/model.gguf (docs/export.md).
+struct ExportSettings {
+    bool enabled = false;
+    std::string format = "gguf";    // gguf (nvfp4 when `moecut export nvfp4` lands)
+    std::string type = "q4_k";      // base ggml type (--type)
+    std::vector<std::string> tensor_types; // "PATTERN=TYPE" rules, first match wins (--tensor-type)
+    std::string mtp = "drop";       // drop | keep
+    bool fill_shared_indexer = false;
+};
+
+// The export command's options after "export <format> --model DIR" (shared by
+// the recipe and the designer's size estimate).
+std::vector<std::string> export_options(const ExportSettings& e);
 
 struct ExperimentSettings {
     std::string name = "experiment";
@@ -58,14 +95,30 @@ struct ExperimentSettings {
 
     std::string device = "cpu";
     std::string target = "local";   // where the jobs run ("local"; ssh and slurm later)
+
+    DistillationSettings distillation;
+    ExportSettings export_model;
 };
+
+// The guardrail the distilled model is evaluated at (the "pruned+KD+guardrail"
+// row): the strongest cell of the grid, the largest min_p and the largest
+// rep_pen; nullopt without a grid.
+struct GuardrailCell {
+    double min_p = 0;
+    double rep_pen = 1;
+};
+std::optional<GuardrailCell> distilled_guardrail(const ExperimentSettings& s);
+// The teacher cache's data file (DistillationSettings::data or its default).
+std::filesystem::path distillation_data(const ExperimentSettings& s);
 
 nlohmann::ordered_json to_json(const ExperimentSettings& s);
 // Throws InputError naming file_for_messages for a missing or bad field.
 ExperimentSettings settings_from_json(const nlohmann::json& j, const std::string& file_for_messages);
 // The store's two parts: evaluation holds probes, n, cap, batch_size, seed,
-// eval_teacher, the grid, device and target; plan holds the rest. Joined back
-// by settings_from_json(merged) (join_settings).
+// eval_teacher, the grid, device and target; plan holds the rest (with the
+// "distillation" and "export" objects). Joined back by
+// settings_from_json(merged) (join_settings). Fields missing from stored JSON
+// (older experiments) keep their defaults: distillation and export off.
 struct SettingsParts {
     nlohmann::ordered_json plan;
     nlohmann::ordered_json evaluation;

@@ -38,10 +38,25 @@ MOECUT_GQ_HD float from_fbits(std::uint32_t u) {
     return f;
 }
 
-// ggml's nearest_int: round half to even by adding 1.5 * 2^23.
+// ggml's nearest_int: round half to even by adding 1.5 * 2^23. A NaN (from
+// inf * 0 when a group's range is subnormal) is x86's default NaN 0xFFC00000
+// on the CPU, giving 0; CUDA's canonical NaN 0x7FFFFFFF would give 0x3FFFFF,
+// so the device returns the CPU's answer. (NaN inputs are not covered: the CPU
+// would keep their payloads.)
 MOECUT_GQ_HD int nearest_int(float f) {
     const float v = f + 12582912.f;
+#if defined(__CUDA_ARCH__)
+    if (v != v) return 0;
+#endif
     return static_cast<int>(fbits(v) & 0x007fffffu) - 0x00400000;
+}
+
+// Float to int as x86's cvttss2si, which host compilers emit for float -> int
+// and float -> int8: NaN and out-of-range give INT_MIN (CUDA would saturate).
+// Reached when a subnormal block scale makes its inverse infinite.
+MOECUT_GQ_HD int cvtt_i32(float f) {
+    if (!(f >= -2147483648.0f && f < 2147483648.0f)) return static_cast<int>(0x80000000u);
+    return static_cast<int>(f);
 }
 
 // ggml_compute_fp32_to_fp16, bit for bit.
@@ -93,7 +108,7 @@ MOECUT_GQ_HD void q8_0_block(const float* x, std::uint8_t* y) {
     const float d = amax / 127.0f;
     const float id = d != 0.0f ? 1.0f / d : 0.0f;
     put_half(y, d);
-    for (int j = 0; j < 32; ++j) y[2 + j] = static_cast<std::uint8_t>(static_cast<std::int8_t>(roundf(x[j] * id)));
+    for (int j = 0; j < 32; ++j) y[2 + j] = static_cast<std::uint8_t>(cvtt_i32(roundf(x[j] * id)));
 }
 
 // quantize_row_q4_0_ref, one block of 32 -> 18 bytes.
@@ -108,8 +123,8 @@ MOECUT_GQ_HD void q4_0_block(const float* x, std::uint8_t* y) {
     const float id = d != 0.0f ? 1.0f / d : 0.0f;
     put_half(y, d);
     for (int j = 0; j < 16; ++j) {
-        const int q0 = imin(15, static_cast<int>(static_cast<std::int8_t>(static_cast<int>(x[j] * id + 8.5f))));
-        const int q1 = imin(15, static_cast<int>(static_cast<std::int8_t>(static_cast<int>(x[16 + j] * id + 8.5f))));
+        const int q0 = imin(15, static_cast<int>(static_cast<std::int8_t>(cvtt_i32(x[j] * id + 8.5f))));
+        const int q1 = imin(15, static_cast<int>(static_cast<std::int8_t>(cvtt_i32(x[16 + j] * id + 8.5f))));
         y[2 + j] = static_cast<std::uint8_t>(q0 | (q1 << 4));
     }
 }

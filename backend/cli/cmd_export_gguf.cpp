@@ -9,6 +9,7 @@
 #include "moecut/checkpoint.h"
 #include "moecut/error.h"
 #include "moecut/gguf_export.h"
+#include "moecut/gguf_mixture.h"
 #include "moecut/gguf_reader.h"
 #include "moecut/progress.h"
 
@@ -23,7 +24,7 @@ namespace moecut::cli {
 
 namespace {
 struct ExportGgufArgs {
-    std::string model, out, type = "f16", mtp = "drop", tokenizer_pre, name;
+    std::string model, out, type = "f16", mtp = "drop", tokenizer_pre, name, imatrix;
     std::vector<std::string> tensor_types;
     bool fill_shared_indexer = false, dry_run = false, json = false;
 };
@@ -31,8 +32,12 @@ struct ExportGgufArgs {
 void run(const ExportGgufArgs& a) {
     GgufExportOptions o;
     const auto t = ggml_type_from_name(a.type);
-    if (!t) throw_input("--type", fmt::format("unknown ggml type '{}' (f32, f16, bf16, q8_0, q4_0, q2_k..q6_k)", a.type));
-    o.type = *t;
+    if (gguf_mixture_from_name(a.type)) o.mixture = a.type;
+    else if (!t)
+        throw_input("--type", fmt::format("unknown ggml type or mixture '{}' (f32, f16, bf16, q8_0, q4_0, q2_k..q6_k; {})", a.type,
+                                          gguf_mixture_names()));
+    else o.type = *t;
+    o.imatrix = a.imatrix;
     for (const std::string& r : a.tensor_types) o.tensor_types.push_back(parse_gguf_type_rule(r));
     o.mtp = a.mtp == "keep" ? MtpMode::Keep : MtpMode::Drop;
     o.fill_shared_indexer = a.fill_shared_indexer;
@@ -61,7 +66,12 @@ void register_export(CLI::App& root) {
     CLI::App* cmd = exp->add_subcommand("gguf", "Write a GGUF file that stock llama.cpp loads");
     cmd->add_option("--model", args->model, "Checkpoint folder (config.json, safetensors, tokenizer.json)")->required();
     cmd->add_option("--out", args->out, "Output .gguf file (written atomically)");
-    cmd->add_option("--type", args->type, "ggml type of the weight matrices: f32, f16, bf16, q8_0, q4_0, q2_k, q3_k, q4_k, q5_k, q6_k")->capture_default_str();
+    cmd->add_option("--type", args->type,
+                    "ggml type of the weight matrices (f32, f16, bf16, q8_0, q4_0, q2_k, q3_k, q4_k, q5_k, q6_k) or a mixture: routed "
+                    "experts at its base type, the rest higher (q2_k_m, q3_k_m, q4_k_s, q4_k_m, q5_k_s, q5_k_m, q6_k_m)")
+        ->capture_default_str();
+    cmd->add_option("--imatrix", args->imatrix,
+                    "Importance matrix from llama-imatrix (GGUF or legacy .dat) for q4_0 and q2_k..q6_k tensors");
     cmd->add_option("--tensor-type", args->tensor_types,
                     "PATTERN=TYPE: tensors whose GGUF name matches the regex PATTERN get TYPE; first match wins (repeatable)");
     cmd->add_option("--mtp", args->mtp, "MTP (nextn) layers: drop (most portable) or keep")

@@ -358,5 +358,29 @@ TEST(ExportGgufCli, LlamaCppDecodesTheSameGreedyTokensAsMoecut) {
     }
 }
 
+// --type q4_k_m (a mixture) and --imatrix: the plan's file type and reasons; an
+// imatrix whose sizes do not fit stops with one line naming it (the demo model's
+// widths make every K-quant fall back, so the bytes are tested in tests/core).
+TEST(ExportGgufCli, MixtureAndImatrix) {
+    auto r = run_moecut({"export", "gguf", "--model", tiny_model().string(), "--dry-run", "--json", "--type", "q4_k_m"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const json j = json::parse(r.out);
+    EXPECT_EQ(j["metadata"]["general.file_type"]["value"], 15);
+    for (const json& t : j["tensors"])
+        if (t["name"] == "blk.2.ffn_down_exps.weight")
+            EXPECT_EQ(t["reason"].get<std::string>().rfind("mixture Q4_K_M: routed experts at q4_K", 0), 0u) << t["reason"];
+    TempDir dir;
+    r = run_moecut({"export", "gguf", "--model", tiny_model().string(), "--out", (dir / "x.gguf").string(), "--type", "q4_0",
+                    "--imatrix", (test::test_data_dir() / "gguf_ref/imatrix_small.gguf").string()});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("imatrix_small.gguf: blk.1."), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("imatrix size"), std::string::npos) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_FALSE(fs::exists(dir / "x.gguf"));
+    r = run_moecut({"export", "gguf", "--model", tiny_model().string(), "--dry-run", "--type", "q4_k_x"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("q4_k_m"), std::string::npos) << r.err;  // the mixtures are listed
+}
+
 } // namespace
 } // namespace moecut

@@ -7,6 +7,8 @@
 #include "moecut/arch.h"
 #include "moecut/checkpoint.h"
 #include "moecut/error.h"
+#include "moecut/gguf_imatrix.h"
+#include "moecut/gguf_mixture.h"
 #include "moecut/tensor_names.h"
 
 #include <fmt/core.h>
@@ -60,6 +62,14 @@ public:
     Planner(const Checkpoint& ckpt, const GgufExportOptions& o, GgufExportPlan& plan)
         : ckpt_(ckpt), o_(o), plan_(plan), d_(ArchDescriptor::from_config(ckpt.config(), ckpt.config_path().string())) {
         for (const auto& r : o_.tensor_types) rules_.emplace_back(lower(r.pattern), std::regex::ECMAScript);
+        if (!o_.mixture.empty()) {
+            mixture_ = gguf_mixture_from_name(o_.mixture);
+            if (!mixture_) throw_input("--type", fmt::format("unknown mixture '{}' ({})", o_.mixture, gguf_mixture_names()));
+        }
+        if (!o_.imatrix.empty()) {
+            imatrix_.emplace(GgufImatrix::load(o_.imatrix));
+            origins_ = expert_origins(ckpt_.dir());
+        }
     }
 
     void run();
@@ -109,6 +119,12 @@ private:
             if (std::regex_search(lname, rules_[i])) return i;
         return rules_.size();
     }
+    std::optional<GgufMixture> mixture_;
+    GgufMixtureModel mix_model_;
+    std::optional<GgufImatrix> imatrix_;
+    std::map<int, std::vector<int>> origins_;  // pruned expert -> original id (moecut_provenance.json)
+    int imatrix_used_ = 0;
+    std::vector<std::string> imatrix_missing_;
     std::int64_t index_head_out_ = 0;  // exported indexer head dim (padded to a multiple of 64 if needed)
     int n_dense_lead_ = 0;
     ExpertLayout layout_ = ExpertLayout::PerExpert;
@@ -125,6 +141,7 @@ GgmlType Planner::choose_type(const std::string& name, const std::vector<std::in
     if (name.find("indexer.proj.weight") != std::string::npos) { reason = "F32: indexer head weights"; return GgmlType::F32; }
     GgmlType t = o_.type;
     reason = "default";
+    if (mixture_) t = gguf_mixture_type(*mixture_, mix_model_, name, reason);
     const std::string lname = lower(name);
     bool matched = false;
     for (std::size_t i = 0; i < rules_.size(); ++i)
@@ -151,6 +168,19 @@ GgmlType Planner::choose_type(const std::string& name, const std::vector<std::in
 void Planner::add(std::string name, std::vector<std::int64_t> ne, std::vector<Piece> pieces) {
     GgufExportTensor t;
     t.type = choose_type(name, ne, t.type_reason);
+    const bool weighted = t.type == GgmlType::Q4_0 || t.type == GgmlType::Q2_K || t.type == GgmlType::Q3_K ||
+                          t.type == GgmlType::Q4_K || t.type == GgmlType::Q5_K || t.type == GgmlType::Q6_K;
+    if (imatrix_ && weighted) {  // only these quantizers use importance weights (ggml_quantize_chunk)
+        std::string note;
+        t.imatrix = imatrix_for_tensor(*imatrix_, name, ne, origins_, note);
+        if (!t.imatrix.empty()) {
+            ++imatrix_used_;
+            t.type_reason += note.empty() ? "; imatrix" : "; imatrix, " + note;
+        } else {
+            imatrix_missing_.push_back(name);
+            t.type_reason += note.empty() ? "; no imatrix entry" : "; " + note;
+        }
+    }
     const GgufTensorInfo& info = plan_.layout.add_tensor(name, t.type, ne);
     t.name = std::move(name);
     t.ne = std::move(ne);
@@ -230,7 +260,15 @@ void Planner::metadata() {
             L.set(a + ".attention.indexer.types", GgufValue::array_of<std::uint8_t>(GgufType::Bool, full));
         }
     }
-    L.set("general.file_type", GgufValue::u32(static_cast<std::uint32_t>(std::max<std::int64_t>(0, ftype_of(o_.type)))));
+    L.set("general.file_type", GgufValue::u32(mixture_ ? mixture_->file_type
+                                                        : static_cast<std::uint32_t>(std::max<std::int64_t>(0, ftype_of(o_.type)))));
+    if (imatrix_) {  // as llama-quantize records it (tools/quantize: kv overrides, UINT32 counts)
+        L.set("quantize.imatrix.file", GgufValue::string(o_.imatrix.string().substr(0, 127)));
+        if (!imatrix_->datasets().empty()) L.set("quantize.imatrix.dataset", GgufValue::string(imatrix_->datasets()[0].substr(0, 127)));
+        L.set("quantize.imatrix.entries_count", GgufValue::u32(static_cast<std::uint32_t>(imatrix_->size())));
+        if (imatrix_->chunk_count() > 0)
+            L.set("quantize.imatrix.chunks_count", GgufValue::u32(static_cast<std::uint32_t>(imatrix_->chunk_count())));
+    }
     L.set("general.quantization_version", GgufValue::u32(2));
 }
 
@@ -490,6 +528,15 @@ void Planner::run() {
     if (plan_.architecture == "deepseek32" && (!d_.indexer || !d_.indexer_shared_layers().empty()) && !o_.fill_shared_indexer)
         fail("llama.cpp's deepseek32 needs indexer weights on every layer (use --fill-shared-indexer for shared layers)");
 
+    {
+        const bool keep_mtp = o_.mtp == MtpMode::Keep && d_.num_mtp_layers > 0;
+        mix_model_.block_count = d_.num_hidden_layers + (keep_mtp ? d_.num_mtp_layers : 0);
+        mix_model_.n_expert = static_cast<int>(d_.router.n_experts);
+        const auto& at = d_.attention;
+        mix_model_.n_gqa = at.kind == AttentionKind::Mla ? static_cast<int>(at.n_heads)
+                                                         : static_cast<int>(at.n_heads / std::max<std::int64_t>(1, at.n_kv_heads));
+        mix_model_.tied_embeddings = d_.tie_word_embeddings;
+    }
     metadata();
     add_gguf_tokenizer(ckpt_.dir(), ckpt_.config(), d_.vocab_size, d_.model_type, o_.tokenizer_pre, plan_.layout,
                        plan_.notes);
@@ -506,6 +553,14 @@ void Planner::run() {
     for (const auto& [later, earlier] : shadowed_)
         plan_.notes.push_back(fmt::format("--tensor-type '{}' also matches tensors that the earlier '{}' decides (first match wins)",
                                           o_.tensor_types[later].pattern, o_.tensor_types[earlier].pattern));
+    if (imatrix_) {
+        plan_.notes.push_back(fmt::format("imatrix {} ({} entries{}): used for {} tensors", o_.imatrix.string(), imatrix_->size(),
+                                          imatrix_->legacy() ? ", legacy format" : "", imatrix_used_));
+        if (!imatrix_missing_.empty())
+            plan_.notes.push_back(fmt::format("imatrix has no data for {} quantized tensors (quantized without, as llama-quantize "
+                                              "does; first: {})",
+                                              imatrix_missing_.size(), imatrix_missing_.front()));
+    }
     std::sort(used_.begin(), used_.end());
     for (const auto& e : ckpt_.entries()) {
         const std::string& n = e.info->name;

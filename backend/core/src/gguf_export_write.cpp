@@ -6,6 +6,7 @@
 #include "moecut/error.h"
 #include "moecut/fp8.h"
 #include "moecut/gguf_export.h"
+#include "moecut/gguf_imatrix.h"
 #include "moecut/gguf_quants.h"
 #include "moecut/progress.h"
 
@@ -86,7 +87,7 @@ void write_gguf_export(const Checkpoint& ckpt, const GgufExportPlan& plan, const
                 throw std::logic_error(fmt::format("{}: {} elements left over", t.name, pending.size() - static_cast<std::size_t>(n)));
             if (n == 0) return;
             packed.resize(ggml_nbytes(t.type, std::vector<std::int64_t>{n}));
-            quantize_row(t.type, pending.data(), n, packed.data());
+            quantize_export_rows(t, done / ne0, pending.data(), n / ne0, packed.data());  // with t.imatrix, per expert
             w.append(packed);
             if (progress) progress->advance(packed.size());
             pending.erase(pending.begin(), pending.begin() + n);

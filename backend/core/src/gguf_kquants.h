@@ -1,4 +1,4 @@
-// ggml's K-quant reference quantizers (private to moecut_core; used by quantize_row).
+// ggml's K-quant quantizers (private to moecut_core; used by quantize_row / quantize_rows).
 #pragma once
 
 #include <cstddef>
@@ -13,5 +13,15 @@ void q3_k(const float* x, std::byte* y, std::int64_t k);
 void q4_k(const float* x, std::byte* y, std::int64_t k);
 void q5_k(const float* x, std::byte* y, std::int64_t k);
 void q6_k(const float* x, std::byte* y, std::int64_t k);
+
+// One row of n_per_row floats (a multiple of 256; 32 for Q4_0) with importance
+// weights quant_weights[n_per_row] (not null), as ggml-quants.c
+// quantize_row_q{2..6}_K_impl / quantize_row_q4_0_impl do, bit for bit.
+void q2_k_w(const float* x, std::byte* y, std::int64_t n_per_row, const float* quant_weights);
+void q3_k_w(const float* x, std::byte* y, std::int64_t n_per_row, const float* quant_weights);
+void q4_k_w(const float* x, std::byte* y, std::int64_t n_per_row, const float* quant_weights);
+void q5_k_w(const float* x, std::byte* y, std::int64_t n_per_row, const float* quant_weights);
+void q6_k_w(const float* x, std::byte* y, std::int64_t n_per_row, const float* quant_weights);
+void q4_0_w(const float* x, std::byte* y, std::int64_t n_per_row, const float* quant_weights);
 
 } // namespace moecut::kquants

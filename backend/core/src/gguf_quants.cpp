@@ -128,6 +128,30 @@ void quantize_row(GgmlType type, const float* x, std::int64_t n, std::byte* out)
     }
 }
 
+void quantize_rows(GgmlType type, const float* x, std::int64_t nrows, std::int64_t n_per_row, const float* quant_weights,
+                   std::byte* out) {
+    const GgmlTypeTraits& tr = ggml_type_traits(type);
+    if (n_per_row % tr.block_size != 0)
+        throw std::invalid_argument(fmt::format("{}: row of {} values is not a multiple of the block size {}", tr.name, n_per_row,
+                                                tr.block_size));
+    void (*weighted)(const float*, std::byte*, std::int64_t, const float*) = nullptr;
+    switch (type) {
+    case GgmlType::Q4_0: weighted = kquants::q4_0_w; break;
+    case GgmlType::Q2_K: weighted = kquants::q2_k_w; break;
+    case GgmlType::Q3_K: weighted = kquants::q3_k_w; break;
+    case GgmlType::Q4_K: weighted = kquants::q4_k_w; break;
+    case GgmlType::Q5_K: weighted = kquants::q5_k_w; break;
+    case GgmlType::Q6_K: weighted = kquants::q6_k_w; break;
+    default: break;
+    }
+    if (!quant_weights || !weighted) {
+        quantize_row(type, x, nrows * n_per_row, out);
+        return;
+    }
+    const std::size_t row_bytes = static_cast<std::size_t>(n_per_row / tr.block_size) * static_cast<std::size_t>(tr.type_size);
+    for (std::int64_t r = 0; r < nrows; ++r) weighted(x + r * n_per_row, out + static_cast<std::size_t>(r) * row_bytes, n_per_row, quant_weights);
+}
+
 void dequantize_row(GgmlType type, const std::byte* in, std::int64_t n, float* out) {
     const GgmlTypeTraits& tr = ggml_type_traits(type);
     if (n % tr.block_size != 0)

@@ -54,6 +54,8 @@ struct GgufExportOptions {
     bool fill_shared_indexer = false;
     std::optional<std::string> tokenizer_pre;  // tokenizer.ggml.pre; default: from the pre-tokenizer regex
     std::string name;                          // general.name; default: the folder's name
+    std::string mixture;            // a named mixture (moecut/gguf_mixture.h, --type q4_k_m); replaces type when set
+    std::filesystem::path imatrix;  // llama-imatrix output (moecut/gguf_imatrix.h); empty: none
 };
 
 // One piece of a GGUF tensor's data, in ggml order: rows of a source tensor
@@ -74,6 +76,7 @@ struct GgufExportTensor {
     std::vector<GgufSourcePiece> pieces; // concatenated, they give the tensor's elements in ggml order
     std::string type_reason;             // "default", "F32: norm", "rule 'ffn_.*_exps=q8_0'", "fallback: ..."
     std::uint64_t nbytes = 0;
+    std::vector<float> imatrix;          // importance values, ne[0] per expert (ne[2]); empty: none
 };
 
 struct GgufExportPlan {

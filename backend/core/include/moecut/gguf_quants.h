@@ -21,6 +21,14 @@ bool ggml_can_quantize(GgmlType type);
 // Converts n floats (a multiple of the type's block size) to n/block blocks
 // at out (ggml_nbytes(type, {n}) bytes). std::invalid_argument otherwise.
 void quantize_row(GgmlType type, const float* x, std::int64_t n, std::byte* out);
+// ggml_quantize_chunk(type, x, out, 0, nrows, n_per_row, quant_weights), i.e.
+// what llama-quantize calls: quant_weights (n_per_row importance values, one
+// expert's slice of an imatrix) or null. With weights, Q4_0 and Q2_K..Q6_K run
+// ggml's quantize_row_*_impl per row (quantize_q4_0 / quantize_q*_K); without,
+// the same bytes as quantize_row(). Q8_0, F16, BF16, F32 ignore the weights (as
+// quantize_q8_0 does). std::invalid_argument for a type quantize_row() refuses.
+void quantize_rows(GgmlType type, const float* x, std::int64_t nrows, std::int64_t n_per_row,
+                   const float* quant_weights, std::byte* out);
 // The inverse for the same types (tests, round-trip checks).
 void dequantize_row(GgmlType type, const std::byte* in, std::int64_t n, float* out);
 

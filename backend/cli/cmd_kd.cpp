@@ -1,4 +1,5 @@
 // moecut kd --student DIR --cache CACHE --out DIR2 [--lr 5e-5] [--steps N] [--batch B] [--seed S]
+//           [--objective logits|layer --teacher DIR]; several processes (RANK, WORLD_SIZE, ...): data parallel.
 // Router-KD: retrain only the router gates against a teacher cache (docs/router-kd.md).
 #include "commands.h"
 
@@ -30,6 +31,12 @@ void register_kd(CLI::App& root) {
     cmd->add_option("--checkpoint-every", a->checkpoint_every,
                     "Save a resume point (gates, AdamW state, data order) in OUT.state/ every N steps (0 = never)")
         ->capture_default_str();
+    cmd->add_option("--objective", a->objective,
+                    "logits: KL against the cached top-k; layer: each MoE layer's output against the teacher's, "
+                    "layer by layer (needs --teacher; --steps per layer)")
+        ->check(CLI::IsMember({"logits", "layer"}))
+        ->capture_default_str();
+    cmd->add_option("--teacher", a->teacher, "Teacher checkpoint folder (--objective layer)");
     cmd->add_flag("--restart", a->restart, "Ignore a saved resume point and start over");
     cmd->add_option("--stop-after", a->stop_after, "Save a resume point after this step and stop (for tests)")
         ->group("");

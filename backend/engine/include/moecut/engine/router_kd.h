@@ -24,12 +24,22 @@ struct KdCommand {
     int checkpoint_every = 0;
     bool restart = false;          // ignore a saved resume point
     int stop_after = 0;            // testing: save a resume point after this step and stop (0 = no)
+    // "logits": KL against the cache's top-k (the default). "layer": each
+    // MoE layer's output against the teacher's on the teacher's hidden
+    // states, layer by layer (needs `teacher`); `steps` is then per layer.
+    std::string objective = "logits";
+    std::string teacher;           // teacher checkpoint folder (--objective layer)
 };
 
 struct KdResult {
     std::vector<std::string> gates;   // trained tensors, checkpoint names
     std::vector<std::string> frozen_biases;  // e_score_correction_bias tensors left as they were
     double heldout_kl_before = 0, heldout_kl_after = 0;
+    double heldout_top1_before = 0, heldout_top1_after = 0;  // top-1 agreement with the teacher
+    int world = 1;                 // processes that trained together
+    // --objective layer, per trained layer: held-out normalised MSE before and after.
+    std::vector<int> layers;
+    std::vector<double> layer_loss_before, layer_loss_after;
     std::size_t train_sequences = 0, heldout_sequences = 0;
     int resumed_from_step = 0;     // 0 = started fresh
     bool stopped = false;          // stop_after reached or SIGTERM: no output written
@@ -44,7 +54,10 @@ struct KdResult {
 // summary on stdout. InputError for bad input (a cache from another
 // vocabulary, a student without routers, out already existing). SIGTERM or
 // SIGINT during training: the step in progress finishes, a resume point is
-// saved and it returns with terminated set.
+// saved and it returns with terminated set. Data parallel when started as
+// several processes (RANK/WORLD_SIZE..., moecut/distributed.h): each rank
+// takes every world-th sequence of each batch, the gate gradients are summed
+// exactly through the communicator, and only rank 0 writes files and events.
 KdResult run_kd_command(const KdCommand& a);
 
 } // namespace moecut::engine

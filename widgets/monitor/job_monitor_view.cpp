@@ -23,7 +23,8 @@
 
 namespace {
 
-const QString kDefaultMetric = QStringLiteral("loop_rate");
+// The metric shown first: an evaluation's loop rate, a distillation's loss.
+const QStringList kDefaultMetrics{QStringLiteral("loop_rate"), QStringLiteral("kd_loss")};
 
 } // namespace
 
@@ -58,7 +59,7 @@ JobMonitorView::JobMonitorView(QWidget* parent)
     m_metricBox = new QComboBox(this);
     connect(m_metricBox, &QComboBox::activated, this, [this](int index) {
         m_metricChosen = true;
-        m_metric = m_metricBox->itemText(index);
+        m_metric = m_metricBox->itemData(index).toString();
         scheduleRefresh();
     });
     auto* metricRow = new QHBoxLayout;
@@ -237,13 +238,20 @@ void JobMonitorView::refreshMetricChoices()
     const QStringList names = m_metrics ? m_metrics->names() : QStringList();
     QStringList shown;
     for (int i = 0; i < m_metricBox->count(); ++i)
-        shown.append(m_metricBox->itemText(i));
+        shown.append(m_metricBox->itemData(i).toString());
     if (shown != names) {
         m_metricBox->clear();
-        m_metricBox->addItems(names);
+        for (const QString& name : names)
+            m_metricBox->addItem(MetricSeriesModel::label(name), name);
     }
-    if (!m_metricChosen || m_metric.isEmpty())
-        m_metric = names.contains(kDefaultMetric) ? kDefaultMetric : names.value(0);
+    if (!m_metricChosen || m_metric.isEmpty()) {
+        m_metric = names.value(0);
+        for (const QString& preferred : kDefaultMetrics)
+            if (names.contains(preferred)) {
+                m_metric = preferred;
+                break;
+            }
+    }
     m_metricBox->setCurrentIndex(std::max(0, static_cast<int>(names.indexOf(m_metric))));
 }
 
@@ -263,14 +271,15 @@ void JobMonitorView::refreshPlot()
     m_plot->graph(0)->setData(x, lo, true);
     m_plot->graph(1)->setData(x, hi, true);
     m_plot->graph(2)->setData(x, value, true);
-    m_plot->graph(2)->setName(m_metric);
+    const QString label = MetricSeriesModel::label(m_metric);
+    m_plot->graph(2)->setName(label);
     m_plot->xAxis->setLabel(tr("step"));
-    m_plot->yAxis->setLabel(run.isEmpty() ? m_metric : tr("%1 (%2)").arg(m_metric, run));
+    m_plot->yAxis->setLabel(run.isEmpty() ? label : tr("%1 (%2)").arg(label, run));
     if (!x.isEmpty()) {
         const double xmax = *std::max_element(x.begin(), x.end());
         m_plot->xAxis->setRange(0, std::max(1.0, xmax * 1.02));
         double ylo = *std::min_element(lo.begin(), lo.end()), yhi = *std::max_element(hi.begin(), hi.end());
-        const bool rate = m_metric.endsWith(QLatin1String("_rate"));
+        const bool rate = m_metric.endsWith(QLatin1String("_rate")) || m_metric.endsWith(QLatin1String("_agreement"));
         if (rate) {
             ylo = 0;
             yhi = std::min(1.0, std::max(yhi * 1.1, 0.05));

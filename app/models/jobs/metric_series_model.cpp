@@ -101,6 +101,25 @@ std::vector<MetricSeriesModel::Point> MetricSeriesModel::series(const QString& n
     return out;
 }
 
+QString MetricSeriesModel::label(const QString& name)
+{
+    if (name == QLatin1String("loop_rate"))
+        return tr("Loop rate");
+    if (name == QLatin1String("eos_rate"))
+        return tr("EOS rate");
+    if (name == QLatin1String("kd_loss"))
+        return tr("KD loss");
+    if (name == QLatin1String("kd_kl"))
+        return tr("KL to the teacher");
+    if (name == QLatin1String("kd_top1_agreement"))
+        return tr("Top-1 agreement with the teacher");
+    if (name == QLatin1String("kd_router_entropy"))
+        return tr("Router entropy");
+    if (name == QLatin1String("kd_heldout_kl"))
+        return tr("Held-out KL to the teacher");
+    return name;
+}
+
 int MetricSeriesModel::rowCount(const QModelIndex& parent) const
 {
     return parent.isValid() ? 0 : static_cast<int>(m_points.size());
@@ -115,9 +134,11 @@ QVariant MetricSeriesModel::data(const QModelIndex& index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
+    const Point& p = m_points[static_cast<std::size_t>(index.row())];
+    if (role == LabelRole)
+        return label(p.name);
     if (role != Qt::DisplayRole && role != NumberRole)
         return {};
-    const Point& p = m_points[static_cast<std::size_t>(index.row())];
     const bool raw = role == NumberRole;
     const QLocale locale;
     auto number = [&](double v) -> QVariant { return raw ? QVariant(v) : QVariant(locale.toString(v, 'g', 4)); };

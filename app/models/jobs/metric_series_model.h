@@ -1,6 +1,7 @@
 // The metric points of one job, from its metric events (moecut/job_events.h):
 // one row per point, in arrival order, of any number of metric names
-// ("loop_rate", "eos_rate", ...) and runs (sweep cells). Columns: name, run,
+// ("loop_rate", "eos_rate", ...; moecut kd's kd_loss, kd_kl,
+// kd_top1_agreement, kd_router_entropy, kd_heldout_kl by step) and runs (sweep cells). Columns: name, run,
 // step, value, and the 95% interval (lo, hi) when the event had one. A point
 // without "step" gets the number of points of its (name, run) so far.
 #pragma once
@@ -21,6 +22,7 @@ public:
     enum Column { NameColumn, RunColumn, StepColumn, ValueColumn, LowColumn, HighColumn, CountColumn, ColumnCount };
     enum Role {
         NumberRole = Qt::UserRole + 1, // the column's raw number (double), or the name/run string
+        LabelRole,                     // the metric's readable, translated name (label()), any column
     };
 
     struct Point {
@@ -38,6 +40,9 @@ public:
     void clear();
 
     const std::vector<Point>& points() const { return m_points; }
+    // A metric's readable, translated name ("kd_kl" -> "KL to the teacher");
+    // a name it does not know comes back unchanged.
+    static QString label(const QString& name);
     // Metric names in order of first appearance.
     QStringList names() const { return m_names; }
     // Runs that reported name, in order of first appearance.

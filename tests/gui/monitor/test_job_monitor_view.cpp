@@ -7,6 +7,7 @@
 #include "log_filter_model.h"
 #include "monitor_session.h"
 
+#include <QComboBox>
 #include <QElapsedTimer>
 #include <QLineEdit>
 #include <QListView>
@@ -32,6 +33,36 @@ class TestJobMonitorView : public QObject
     Q_OBJECT
 
 private slots:
+    // A distillation job: the loss curve first, every kd metric offered by its label.
+    void showsTheRecordedKdCurves()
+    {
+        MonitorSession session;
+        JobMonitorView view;
+        view.resize(800, 600);
+        view.setSession(&session);
+        view.show();
+        QVERIFY(session.appendEventsFile(QFINDTESTDATA("data/kd_events.jsonl")));
+        QTRY_VERIFY(!view.refreshPending());
+        QCOMPARE(view.stepText(), QStringLiteral("kd"));
+        QCOMPARE(view.metric(), QStringLiteral("kd_loss"));
+        QCOMPARE(view.plottedPoints(), 8);
+        auto* box = view.findChild<QComboBox*>();
+        QVERIFY(box);
+        QCOMPARE(box->count(), 5);
+        QCOMPARE(box->currentText(), QStringLiteral("KD loss"));
+        const int agreement = box->findData(QStringLiteral("kd_top1_agreement"));
+        QVERIFY(agreement >= 0);
+        QCOMPARE(box->itemText(agreement), QStringLiteral("Top-1 agreement with the teacher"));
+        box->setCurrentIndex(agreement);
+        emit box->activated(agreement);
+        QTRY_VERIFY(!view.refreshPending());
+        QCOMPARE(view.metric(), QStringLiteral("kd_top1_agreement"));
+        QCOMPARE(view.plottedPoints(), 8);
+        view.setMetric(QStringLiteral("kd_heldout_kl"));
+        QTRY_VERIFY(!view.refreshPending());
+        QCOMPARE(view.plottedPoints(), 2);
+    }
+
     void showsTheRecordedEval()
     {
         MonitorSession session;

@@ -258,6 +258,44 @@ private slots:
         QCOMPARE(other.progress()->rowCount(), 0);
     }
 
+    // data/kd_events.jsonl: a real `moecut kd` of a pruned demo model, 8 steps (data/README.md):
+    // loss, KL, agreement and router entropy per step, held-out KL at the start and end.
+    void recordedKdRun()
+    {
+        const QString path = QFINDTESTDATA("data/kd_events.jsonl");
+        QVERIFY(!path.isEmpty());
+        MonitorSession session;
+        QAbstractItemModelTester tester(session.metrics(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QVERIFY(session.appendEventsFile(path));
+        const MetricSeriesModel& m = *session.metrics();
+        QCOMPARE(m.names(), (QStringList{QStringLiteral("kd_heldout_kl"), QStringLiteral("kd_loss"), QStringLiteral("kd_kl"),
+                                         QStringLiteral("kd_top1_agreement"), QStringLiteral("kd_router_entropy")}));
+        for (const char* name : {"kd_loss", "kd_kl", "kd_top1_agreement", "kd_router_entropy"}) {
+            const auto series = m.series(QString::fromLatin1(name), QString());
+            QCOMPARE(static_cast<int>(series.size()), 8);
+            for (int i = 0; i < 8; ++i)
+                QCOMPARE(series[static_cast<std::size_t>(i)].step, double(i + 1));
+            QVERIFY(!series.front().hasInterval);
+        }
+        for (const auto& p : m.series(QStringLiteral("kd_top1_agreement"), QString()))
+            QVERIFY(p.value > 0 && p.value <= 1);
+        const auto heldout = m.series(QStringLiteral("kd_heldout_kl"), QString());
+        QCOMPARE(static_cast<int>(heldout.size()), 2);
+        QCOMPARE(heldout.back().step, 8.0);
+        QVERIFY(heldout.back().value < heldout.front().value); // this recorded run lowered the held-out KL
+        QCOMPARE(m.rowCount(), 34);
+
+        // Labelled for people; an unknown name stays as it is.
+        QCOMPARE(MetricSeriesModel::label(QStringLiteral("kd_kl")), QStringLiteral("KL to the teacher"));
+        QCOMPARE(MetricSeriesModel::label(QStringLiteral("kd_top1_agreement")),
+                 QStringLiteral("Top-1 agreement with the teacher"));
+        QCOMPARE(MetricSeriesModel::label(QStringLiteral("mean_tokens")), QStringLiteral("mean_tokens"));
+        QCOMPARE(m.index(1, MetricSeriesModel::ValueColumn).data(MetricSeriesModel::LabelRole).toString(),
+                 QStringLiteral("KD loss"));
+        QCOMPARE(session.progress()->stepName(), QStringLiteral("kd"));
+        QCOMPARE(session.progress()->done(), 8ull);
+    }
+
 private:
     static constexpr int kLoopPoints = 3; // the fixture's eval had --batch-size 2: metrics after 2, 4 and 6 samples
 };

@@ -1,6 +1,8 @@
 #include "designer_page.h"
 
 #include "checkpoint_loader.h"
+#include "designer_distillation_group.h"
+#include "designer_export_group.h"
 #include "recipe_steps_model.h"
 
 #include <QApplication>
@@ -74,6 +76,10 @@ DesignerPage::DesignerPage(QWidget* parent)
     left->addStretch();
     auto* right = new QVBoxLayout;
     right->addWidget(createEvalGroup());
+    m_distillation = new DesignerDistillationGroup;
+    right->addWidget(m_distillation);
+    m_export = new DesignerExportGroup;
+    right->addWidget(m_export);
     right->addStretch();
     columns->addLayout(left, 1);
     columns->addLayout(right, 1);
@@ -98,6 +104,8 @@ DesignerPage::DesignerPage(QWidget* parent)
     for (QCheckBox* box : findChildren<QCheckBox*>())
         connect(box, &QCheckBox::toggled, this, &DesignerPage::updatePreview);
     connect(m_calibration, &QTableWidget::cellChanged, this, &DesignerPage::updatePreview);
+    connect(m_distillation, &DesignerDistillationGroup::changed, this, &DesignerPage::updatePreview);
+    connect(m_export, &DesignerExportGroup::changed, this, &DesignerPage::updatePreview);
     connect(m_keep, &QSpinBox::valueChanged, this, &DesignerPage::updateKeepLabel);
     connect(m_model, &QLineEdit::editingFinished, this, [this] {
         if (!m_model->text().isEmpty())
@@ -288,6 +296,8 @@ void DesignerPage::setSettings(const moecut::ExperimentSettings& s)
     m_gridMinP->setText(joinList(s.grid_min_p));
     m_gridRepPen->setText(joinList(s.grid_rep_pen));
     m_device->setCurrentText(QString::fromStdString(s.device));
+    m_distillation->setDistillation(s.distillation);
+    m_export->setExportSettings(s.export_model);
     m_filling = false;
     if (!s.model.empty())
         m_loader->open(toQ(s.model));
@@ -325,6 +335,8 @@ moecut::ExperimentSettings DesignerPage::settings() const
     s.grid_rep_pen = parseList(m_gridRepPen->text(), nullptr);
     s.device = m_device->currentText().toStdString();
     s.target = m_target->currentData().toString().toStdString();
+    s.distillation = m_distillation->distillation();
+    s.export_model = m_export->exportSettings();
     return s;
 }
 
@@ -462,5 +474,8 @@ void DesignerPage::updatePreview()
     m_problems->setText(problems.join(QLatin1Char('\n')));
     m_problems->setVisible(!problems.isEmpty());
     m_launch->setEnabled(problems.isEmpty());
+    // The export's size: the teacher's dry run scaled to the kept experts (an
+    // edited plan keeps its own counts: the teacher's size, unscaled).
+    m_export->estimateFor(m_moecut, toQ(s.model), s.plan_file ? 0 : s.keep);
     emit settingsChanged();
 }

@@ -1,6 +1,7 @@
 // The experiment designer: model folder (with its inspect summary),
 // calibration files by domain, keep-K and swaps, probes, n and cap, the
-// guardrail grid and the target; below, the exact commands the experiment will
+// guardrail grid and the target; distillation (Router-KD) and GGUF export
+// with its estimated size; below, the exact commands the experiment will
 // run (RecipeStepsModel). Launch hands the settings to the project, which
 // runs the steps as a chain of jobs.
 #pragma once
@@ -15,6 +16,8 @@
 #include <vector>
 
 class CheckpointLoader;
+class DesignerDistillationGroup;
+class DesignerExportGroup;
 class QCheckBox;
 class QComboBox;
 class QLabel;
@@ -47,6 +50,8 @@ public:
     RecipeStepsModel* stepsModel() const { return m_steps; }
     QPushButton* launchButton() const { return m_launch; }
     QSpinBox* keepSpin() const { return m_keep; }
+    DesignerDistillationGroup* distillationGroup() const { return m_distillation; }
+    DesignerExportGroup* exportGroup() const { return m_export; }
     // Uses plan (an edited plan file) instead of the saliency and plan steps;
     // an empty path goes back to computing the plan.
     void setPlanFile(const QString& plan);
@@ -100,6 +105,8 @@ private:
     QLineEdit* m_gridRepPen = nullptr;
     QComboBox* m_device = nullptr;
     QComboBox* m_target = nullptr;
+    DesignerDistillationGroup* m_distillation = nullptr;
+    DesignerExportGroup* m_export = nullptr;
     QTableView* m_stepsView = nullptr;
     QLabel* m_problems = nullptr;
     QPushButton* m_launch = nullptr;

@@ -135,15 +135,32 @@ std::optional<std::filesystem::path> ProjectSession::reusableTeacherRun(qint64 e
 {
     if (!s.eval_teacher || s.teacher_run)
         return s.teacher_run;
+    return reusableOutput(experimentId, s, "eval-teacher");
+}
+
+std::optional<std::filesystem::path> ProjectSession::reusableTeacherCache(qint64 experimentId,
+                                                                          const moecut::ExperimentSettings& s) const
+{
+    if (!s.distillation.enabled || s.distillation.teacher_cache)
+        return s.distillation.teacher_cache;
+    return reusableOutput(experimentId, s, "teacher-cache");
+}
+
+std::optional<std::filesystem::path> ProjectSession::reusableOutput(qint64 experimentId,
+                                                                    const moecut::ExperimentSettings& s,
+                                                                    const std::string& stepName) const
+{
     const auto dir = m_store->experiment_dir(experimentId);
     auto fresh = s;
-    fresh.plan_file = "-"; // the teacher's command does not depend on the plan
+    fresh.plan_file = "-"; // the teacher's commands do not depend on the plan
+    fresh.teacher_run.reset();
+    fresh.distillation.teacher_cache.reset();
     for (const auto& step : moecut::recipe_steps(fresh, dir, m_moecut.toStdString())) {
-        if (step.step != "eval-teacher")
+        if (step.step != stepName)
             continue;
         const auto jobs = m_store->jobs(experimentId);
         for (auto it = jobs.rbegin(); it != jobs.rend(); ++it)
-            if (it->step == "eval-teacher" && it->state == moecut::JobState::Succeeded &&
+            if (it->step == stepName && it->state == moecut::JobState::Succeeded &&
                 withoutOut(it->argv) == withoutOut(step.argv))
                 return toPath(jobOutput(*it));
     }
@@ -159,6 +176,7 @@ std::vector<moecut::RecipeStep> ProjectSession::plannedSteps(const moecut::Exper
     }
     auto s = settings;
     s.teacher_run = reusableTeacherRun(id, settings);
+    s.distillation.teacher_cache = reusableTeacherCache(id, settings);
     return moecut::recipe_steps(s, m_store->experiment_dir(id), m_moecut.toStdString(), nextRunNumber(id));
 }
 

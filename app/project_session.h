@@ -63,6 +63,13 @@ signals:
 private:
     std::optional<std::filesystem::path> reusableTeacherRun(qint64 experimentId,
                                                             const moecut::ExperimentSettings& settings) const;
+    // A finished teacher-cache job with the same command (distillation on).
+    std::optional<std::filesystem::path> reusableTeacherCache(qint64 experimentId,
+                                                              const moecut::ExperimentSettings& settings) const;
+    // The output of the latest succeeded job of step whose command, but for
+    // --out, is the one the fresh recipe of s plans for step.
+    std::optional<std::filesystem::path> reusableOutput(qint64 experimentId, const moecut::ExperimentSettings& s,
+                                                        const std::string& step) const;
     int nextRunNumber(qint64 experimentId) const;
 
     QString m_dir;

@@ -1,6 +1,7 @@
 // Writing a planned GGUF export (moecut/gguf_export.h): one GGUF tensor at a
 // time, each source tensor read once into float32 (FP8 block weights
-// dequantized), rows quantized as they complete and streamed to the file.
+// dequantized), rows quantized as they complete (split by row ranges over
+// worker threads, or handed to an accelerator) and streamed to the file.
 #include "moecut/checkpoint.h"
 #include "moecut/dtype.h"
 #include "moecut/error.h"
@@ -13,8 +14,11 @@
 #include <fmt/core.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
+#include <exception>
 #include <map>
 #include <sstream>
+#include <thread>
 
 namespace moecut {
 namespace {
@@ -63,10 +67,55 @@ private:
     std::vector<float> cached_;
 };
 
+// Below this many values per thread, starting a thread costs more than it saves.
+constexpr std::int64_t kMinValuesPerThread = 1 << 16;
+
+// Calls fn(r0, r1) on contiguous row ranges covering [0, rows), one range per
+// thread (up to threads, 0 = hardware_concurrency; fewer for small inputs),
+// the first on the calling thread. Rethrows the first range's exception.
+template <class Fn>
+void for_row_ranges(std::int64_t rows, std::int64_t row_values, int threads, Fn&& fn) {
+    if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    const std::int64_t by_size = std::max<std::int64_t>(1, rows * row_values / kMinValuesPerThread);
+    const std::int64_t parts = std::min({static_cast<std::int64_t>(threads), rows, by_size});
+    if (parts <= 1) {
+        if (rows > 0) fn(std::int64_t{0}, rows);
+        return;
+    }
+    const std::int64_t per = (rows + parts - 1) / parts;
+    std::vector<std::exception_ptr> errors(static_cast<std::size_t>(parts));
+    auto work = [&](std::int64_t p) {
+        const std::int64_t r0 = p * per, r1 = std::min(rows, r0 + per);
+        if (r0 >= r1) return;
+        try {
+            fn(r0, r1);
+        } catch (...) {
+            errors[static_cast<std::size_t>(p)] = std::current_exception();
+        }
+    };
+    {
+        std::vector<std::jthread> pool;
+        pool.reserve(static_cast<std::size_t>(parts - 1));
+        for (std::int64_t p = 1; p < parts; ++p) pool.emplace_back(work, p);
+        work(0);
+    }
+    for (const auto& e : errors)
+        if (e) std::rethrow_exception(e);
+}
+
 } // namespace
 
+void quantize_rows_parallel(GgmlType type, const float* x, std::int64_t n, std::int64_t row, std::byte* out, int threads) {
+    if (row <= 0 || n % row != 0)
+        throw std::invalid_argument(fmt::format("quantize_rows_parallel: {} values are not whole rows of {}", n, row));
+    const std::size_t row_bytes = ggml_nbytes(type, std::vector<std::int64_t>{row});
+    for_row_ranges(n / row, row, threads, [&](std::int64_t r0, std::int64_t r1) {
+        quantize_row(type, x + r0 * row, (r1 - r0) * row, out + static_cast<std::size_t>(r0) * row_bytes);
+    });
+}
+
 void write_gguf_export(const Checkpoint& ckpt, const GgufExportPlan& plan, const std::filesystem::path& out,
-                       ProgressReporter* progress) {
+                       ProgressReporter* progress, const GgufWriteOptions& write) {
     for (const GgufExportTensor& t : plan.tensors)
         if (!ggml_can_quantize(t.type))
             throw_input(out.string(), t.name, fmt::format("writing {} is not implemented yet (f32, f16, bf16, q8_0, q4_0, q2_k..q6_k are)",
@@ -87,7 +136,15 @@ void write_gguf_export(const Checkpoint& ckpt, const GgufExportPlan& plan, const
                 throw std::logic_error(fmt::format("{}: {} elements left over", t.name, pending.size() - static_cast<std::size_t>(n)));
             if (n == 0) return;
             packed.resize(ggml_nbytes(t.type, std::vector<std::int64_t>{n}));
-            quantize_export_rows(t, done / ne0, pending.data(), n / ne0, packed.data());  // with t.imatrix, per expert
+            // The accelerator (no importance weights) or row ranges over threads,
+            // each with t.imatrix per expert (quantize_export_rows).
+            if (!t.imatrix.empty() || !write.accelerator || !write.accelerator(t.type, pending.data(), n, packed.data())) {
+                const std::size_t row_bytes = ggml_nbytes(t.type, std::vector<std::int64_t>{ne0});
+                for_row_ranges(n / ne0, ne0, write.threads, [&](std::int64_t r0, std::int64_t r1) {
+                    quantize_export_rows(t, done / ne0 + r0, pending.data() + r0 * ne0, r1 - r0,
+                                         packed.data() + static_cast<std::size_t>(r0) * row_bytes);
+                });
+            }
             w.append(packed);
             if (progress) progress->advance(packed.size());
             pending.erase(pending.begin(), pending.begin() + n);

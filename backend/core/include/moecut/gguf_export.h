@@ -23,6 +23,7 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -94,10 +95,26 @@ struct GgufExportPlan {
 // shape disagrees with config.json, or a pattern/type that cannot apply.
 GgufExportPlan plan_gguf_export(const Checkpoint& ckpt, const GgufExportOptions& options);
 
+// How write_gguf_export computes the bytes; the file is the same either way.
+struct GgufWriteOptions {
+    int threads = 0;  // quantisation threads (row ranges of one tensor); 0 = hardware_concurrency
+    // Optional replacement for quantize_row on a whole chunk (e.g. the CUDA
+    // kernels): returns false to decline (the CPU path runs instead). It must
+    // give quantize_row's bytes.
+    std::function<bool(GgmlType, const float*, std::int64_t, std::byte*)> accelerator;
+};
+
+// quantize_row over n values (a multiple of row, itself a multiple of the
+// block size) split by row ranges over up to `threads` threads (0 =
+// hardware_concurrency; small inputs stay on the calling thread). Same bytes
+// as quantize_row(type, x, n, out).
+void quantize_rows_parallel(GgmlType type, const float* x, std::int64_t n, std::int64_t row, std::byte* out, int threads);
+
 // Writes the plan's file at out (atomically; nothing at out on failure).
-// progress, if given, counts bytes of tensor data.
+// progress, if given, counts bytes of tensor data. Memory stays bounded by
+// one source piece (the rows of one checkpoint tensor) and its packed bytes.
 void write_gguf_export(const Checkpoint& ckpt, const GgufExportPlan& plan, const std::filesystem::path& out,
-                       ProgressReporter* progress = nullptr);
+                       ProgressReporter* progress = nullptr, const GgufWriteOptions& write = {});
 
 // The tokenizer.ggml.* / tokenizer.chat_template keys for a checkpoint folder
 // (tokenizer.json, tokenizer_config.json, config.json); vocab_size rows.

@@ -14,7 +14,7 @@
 //   packing   byte k of a row holds element 2k in the low nibble and 2k+1 in
 //             the high nibble
 // Quantising a block (ModelOpt's NVFP4QTensor, step by step):
-//   s = amax_block / (6 * weight_scale_2); s = 1 where amax_block == 0
+//   s = amax_block / (6 * weight_scale_2); s = 1 where that is 0
 //   scale = e4m3(s) (round to nearest even, as torch's .to(float8_e4m3fn))
 //   code_i = e2m1(w_i / (e4m3_value(scale) * weight_scale_2))
 // where e2m1() rounds to nearest with ties to the even code (searchsorted
@@ -135,7 +135,7 @@ MOECUT_NVFP4_HD std::uint8_t quantize_block(const float* w, float global_scale, 
         amax = a > amax ? a : amax;
     }
     float s = div_rn(amax, mul_rn(kE2M1Max, global_scale));
-    if (amax == 0.0f) s = 1.0f;
+    if (s == 0.0f || amax == 0.0f) s = 1.0f;  // ModelOpt: scale 0 -> 1 (amax == 0 also covers g == 0)
     const std::uint8_t sf = float_to_e4m3(s);
     const float denom = mul_rn(e4m3_to_float(sf), global_scale);
     const bool usable = denom > 0.0f && denom <= 3.402823466e38f;

@@ -139,14 +139,10 @@ MOECUT_NVFP4_HD std::uint8_t quantize_block(const float* w, float global_scale, 
     const std::uint8_t sf = float_to_e4m3(s);
     const float denom = mul_rn(e4m3_to_float(sf), global_scale);
     const bool usable = denom > 0.0f && denom <= 3.402823466e38f;
-    for (int k = 0; k < kBlock / 2; ++k) {
-        std::uint8_t lo = 0, hi = 0;
-        if (usable) {
-            lo = float_to_e2m1(div_rn(w[2 * k], denom));
-            hi = float_to_e2m1(div_rn(w[2 * k + 1], denom));
-        }
-        packed[k] = static_cast<std::uint8_t>(lo | (hi << 4));
-    }
+    std::uint8_t c[kBlock];
+    for (int i = 0; i < kBlock; ++i) c[i] = float_to_e2m1(div_rn(w[i], usable ? denom : 1.0f));  // separate loops vectorise
+    for (int k = 0; k < kBlock / 2; ++k)
+        packed[k] = usable ? static_cast<std::uint8_t>(c[2 * k] | (c[2 * k + 1] << 4)) : std::uint8_t{0};
     return sf;
 }
 

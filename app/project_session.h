@@ -46,7 +46,8 @@ public:
 
     // The steps a launch of settings would run now (run folders numbered on
     // from the experiment's last; a finished teacher run with the same
-    // command is reused as the baseline).
+    // command is reused as the baseline, and a finished teacher cache with
+    // the same command as kd's cache).
     std::vector<moecut::RecipeStep> plannedSteps(const moecut::ExperimentSettings& settings) const;
     // Saves settings and launches their steps as a chain; returns the job ids.
     std::vector<qint64> launch(const moecut::ExperimentSettings& settings);

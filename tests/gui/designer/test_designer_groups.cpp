@@ -11,6 +11,7 @@
 #include "designer_page.h"
 #include "export_size_estimator.h"
 #include "gguf_type_rules_model.h"
+#include "project_session.h"
 #include "recipe_steps_model.h"
 
 #include <QAbstractItemModelTester>
@@ -22,6 +23,7 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTableView>
+#include <QTemporaryDir>
 
 namespace {
 
@@ -218,6 +220,38 @@ private slots:
         // A model folder that does not hold a checkpoint: the CLI's reason is shown.
         page.findChild<QLineEdit*>(QStringLiteral("modelFolder"))->setText(QStringLiteral("/nonexistent/model"));
         QTRY_VERIFY_WITH_TIMEOUT(page.exportGroup()->sizeLabel()->text().startsWith(QStringLiteral("Size unknown")), 30000);
+    }
+
+    // A finished teacher cache made by the same command is reused by the next launch's plan.
+    void plannedStepsReuseAFinishedTeacherCache()
+    {
+        QTemporaryDir tmp;
+        ProjectSession session(tmp.path(), demo::moecutBinary());
+        auto s = demo::settings(QStringLiteral("/r"));
+        s.distillation.enabled = true;
+        const qint64 id = session.saveExperiment(s);
+        const auto first = session.plannedSteps(s);
+        const auto cacheStep = std::find_if(first.begin(), first.end(), [](const auto& st) { return st.step == "teacher-cache"; });
+        QVERIFY(cacheStep != first.end());
+        moecut::NewJob job{cacheStep->step, cacheStep->argv, {}, std::nullopt, cacheStep->folder};
+        const auto jobId = session.store().add_job(id, job);
+        auto countCache = [](const std::vector<moecut::RecipeStep>& steps) {
+            return std::count_if(steps.begin(), steps.end(), [](const auto& st) { return st.step == "teacher-cache"; });
+        };
+        QCOMPARE(countCache(session.plannedSteps(s)), 1); // queued, not finished: made again
+        moecut::JobStatus done;
+        done.state = moecut::JobState::Succeeded;
+        done.exit_code = 0;
+        session.store().set_status(jobId, done);
+        const auto next = session.plannedSteps(s);
+        QCOMPARE(countCache(next), 0);
+        const auto kd = std::find_if(next.begin(), next.end(), [](const auto& st) { return st.step == "kd"; });
+        QVERIFY(kd != next.end());
+        QVERIFY(QString::fromStdString(moecut::shell_command(kd->argv))
+                    .contains(QStringLiteral("--cache ") + QString::fromStdString(cacheStep->output)));
+        // Other data: a new cache.
+        s.distillation.data = "/r/corpus/calib_knowledge.jsonl";
+        QCOMPARE(countCache(session.plannedSteps(s)), 1);
     }
 
     void latestRequestWins()

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <regex>
 #include <string>
@@ -142,6 +143,24 @@ TEST(ExportNvfp4Cli, BadInputExitsTwoAndWritesNothing) {
     const auto r = run_moecut({"export", "nvfp4", "--model", tiny_model().string(), "--out", (dir / "taken").string()});
     EXPECT_EQ(r.exit_code, 2) << r.err;
     EXPECT_TRUE(fs::is_empty(dir / "taken"));
+}
+
+// An independent reader: PyTorch and safetensors (scripts/check_nvfp4_export.py)
+// read the export, dequantise it with torch's float8_e4m3fn and check dtypes,
+// shapes, shared scales, config fields and the error bound against the source.
+// MOECUT_REF_PYTHON names the Python (default /opt/refvenv/bin/python).
+TEST(ExportNvfp4Cli, PyTorchReadsAndDequantisesTheExport) {
+    const char* env = std::getenv("MOECUT_REF_PYTHON");
+    const std::string py = env && *env ? env : "/opt/refvenv/bin/python";
+    if (!fs::exists(py) || test::run_program(py, {"-c", "import torch, safetensors"}).exit_code != 0)
+        GTEST_SKIP() << "no Python with torch and safetensors at " << py;
+    TempDir dir;
+    auto r = run_moecut({"export", "nvfp4", "--model", tiny_model().string(), "--out", (dir / "nv").string()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    r = test::run_program(py, {(test::source_dir() / "scripts/check_nvfp4_export.py").string(), tiny_model().string(),
+                               (dir / "nv").string()});
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("480 quantised modules"), std::string::npos) << r.out;
 }
 
 } // namespace

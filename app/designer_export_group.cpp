@@ -13,8 +13,10 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include <initializer_list>
+
 DesignerExportGroup::DesignerExportGroup(QWidget* parent)
-    : QGroupBox(tr("Export (GGUF for llama.cpp)"), parent)
+    : QGroupBox(tr("Export"), parent)
     , m_rules(new GgufTypeRulesModel(this))
     , m_estimator(new ExportSizeEstimator(this))
 {
@@ -26,6 +28,7 @@ DesignerExportGroup::DesignerExportGroup(QWidget* parent)
     m_format = new QComboBox;
     m_format->setObjectName(QStringLiteral("exportFormat"));
     m_format->addItem(tr("GGUF (llama.cpp)"), QStringLiteral("gguf"));
+    m_format->addItem(tr("NVFP4 checkpoint (vLLM, ModelOpt format)"), QStringLiteral("nvfp4"));
     form->addRow(tr("Format:"), m_format);
     m_type = new QComboBox;
     m_type->setObjectName(QStringLiteral("exportType"));
@@ -69,6 +72,13 @@ DesignerExportGroup::DesignerExportGroup(QWidget* parent)
     m_size->setWordWrap(true);
     form->addRow(tr("Estimated size:"), m_size);
 
+    // The type, rules, MTP and indexer options are GGUF's; NVFP4 uses the CLI's defaults.
+    auto ggufOnly = [this, add, remove] {
+        const bool gguf = m_format->currentData().toString() == QLatin1String("gguf");
+        for (QWidget* w : std::initializer_list<QWidget*>{m_type, m_rulesView, add, remove, m_mtp, m_fill})
+            w->setEnabled(gguf);
+    };
+    connect(m_format, &QComboBox::currentIndexChanged, this, ggufOnly);
     connect(this, &QGroupBox::toggled, this, &DesignerExportGroup::changed);
     for (QComboBox* box : {m_format, m_type, m_mtp})
         connect(box, &QComboBox::currentIndexChanged, this, &DesignerExportGroup::changed);
@@ -103,6 +113,11 @@ moecut::ExportSettings DesignerExportGroup::exportSettings() const
 
 void DesignerExportGroup::estimateFor(const QString& moecut, const QString& model, int keep)
 {
+    if (isChecked() && m_format->currentData().toString() != QLatin1String("gguf")) {
+        m_estimator->cancel();
+        m_size->setText(tr("Estimated for GGUF only"));
+        return;
+    }
     if (!isChecked() || model.isEmpty()) {
         m_estimator->cancel();
         m_size->setText(isChecked() ? tr("Size: choose a model") : tr("Export is off"));

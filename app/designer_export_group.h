@@ -1,5 +1,6 @@
 // The designer's Export group: a GGUF of the experiment's final model (the
-// distilled one with distillation, else the pruned one) in <run>/model.gguf.
+// distilled one with distillation, else the pruned one) in <run>/model.gguf,
+// or an NVFP4 checkpoint (ModelOpt's format, the CLI's defaults) in <run>/model.
 // Base type, per-tensor type rules (PATTERN=TYPE, first match wins), MTP and
 // the shared-indexer fill; the estimated size comes from a child
 // `moecut export gguf --dry-run --json` on the teacher, scaled to the kept

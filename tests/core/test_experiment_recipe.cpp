@@ -190,6 +190,16 @@ TEST(ExperimentRecipe, ExportWithoutDistillationFollowsThePrune)
                                             "--mtp keep --out /e/demo/runs/04-export/model.gguf");
     EXPECT_EQ(steps.back().step, "sweep");
     EXPECT_EQ(export_options(s.export_model), (std::vector<std::string>{"--type", "q8_0", "--mtp", "keep"}));
+
+    // NVFP4: a checkpoint folder with the CLI's defaults; the GGUF fields do not apply.
+    s.export_model.format = "nvfp4";
+    s.export_model.type = "not-a-ggml-type";
+    EXPECT_TRUE(settings_problems(s).empty());
+    EXPECT_EQ(shell_command(recipe_steps(s, "/e/demo", "moecut")[3].argv),
+              "moecut export nvfp4 --model /e/demo/runs/03-prune/model --out /e/demo/runs/04-export/model");
+    s.export_model.format = "onnx";
+    ASSERT_EQ(settings_problems(s).size(), 1u);
+    EXPECT_NE(settings_problems(s)[0].find("onnx"), std::string::npos);
 }
 
 TEST(ExperimentRecipe, DistillationAndExportProblems)

@@ -133,8 +133,10 @@ std::vector<std::string> settings_problems(const ExperimentSettings& s)
         static const std::vector<std::string> types{"f32", "f16", "bf16", "q8_0", "q4_0",
                                                     "q2_k", "q3_k", "q4_k", "q5_k", "q6_k"};
         auto known = [&](const std::string& t) { return std::find(types.begin(), types.end(), t) != types.end(); };
+        if (e.format != "gguf" && e.format != "nvfp4")
+            out.push_back(fmt::format("export format {} is not available: gguf or nvfp4", e.format));
         if (e.format != "gguf")
-            out.push_back(fmt::format("export format {} is not available: gguf", e.format));
+            return out; // nvfp4: the defaults of `moecut export nvfp4` (routed experts quantised)
         if (!known(e.type))
             out.push_back(fmt::format("unknown GGUF type {}", e.type));
         for (const auto& rule : e.tensor_types) {

@@ -177,6 +177,16 @@ private slots:
         QVERIFY(!commandOf(steps, QStringLiteral("export")).contains(QStringLiteral("--tensor-type")));
         QVERIFY(page.launchButton()->isEnabled());
 
+        // NVFP4: a checkpoint folder; the GGUF options are off.
+        auto* format = page.exportGroup()->findChild<QComboBox*>(QStringLiteral("exportFormat"));
+        format->setCurrentIndex(format->findData(QStringLiteral("nvfp4")));
+        QCOMPARE(commandOf(steps, QStringLiteral("export")),
+                 QStringLiteral("moecut export nvfp4 --model %1 --out %2").arg(pruned, out.chopped(5)));
+        QVERIFY(!page.exportGroup()->findChild<QComboBox*>(QStringLiteral("exportType"))->isEnabled());
+        QCOMPARE(page.exportGroup()->sizeLabel()->text(), QStringLiteral("Estimated for GGUF only"));
+        format->setCurrentIndex(format->findData(QStringLiteral("gguf")));
+        QVERIFY(page.exportGroup()->findChild<QComboBox*>(QStringLiteral("exportType"))->isEnabled());
+
         // With distillation the export follows kd and exports the distilled model.
         page.distillationGroup()->setChecked(true);
         QVERIFY(commandOf(steps, QStringLiteral("export")).contains(QStringLiteral("-kd/model --type q4_k")));

@@ -46,11 +46,13 @@ struct DistillationSettings {
     std::optional<std::filesystem::path> teacher_cache;
 };
 
-// GGUF export of the experiment's final model (the distilled one when
-// distillation is on, else the pruned one) to <run>/model.gguf (docs/export.md).
+// Export of the experiment's final model (the distilled one when
+// distillation is on, else the pruned one) to <run>/model.gguf (gguf) or the
+// checkpoint folder <run>/model (nvfp4: ModelOpt's format with the defaults
+// of `moecut export nvfp4`); docs/export.md. The fields below format are gguf's.
 struct ExportSettings {
     bool enabled = false;
-    std::string format = "gguf";    // gguf (nvfp4 when `moecut export nvfp4` lands)
+    std::string format = "gguf";    // gguf | nvfp4
     std::string type = "q4_k";      // base ggml type (--type)
     std::vector<std::string> tensor_types; // "PATTERN=TYPE" rules, first match wins (--tensor-type)
     std::string mtp = "drop";       // drop | keep

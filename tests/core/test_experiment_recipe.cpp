@@ -267,6 +267,15 @@ TEST(ExperimentSettings, OlderStoredJsonLoadsWithDistillationAndExportOff)
     EXPECT_EQ(p.distillation.batch, 4);
     partial["export"] = "gguf";
     EXPECT_THROW(settings_from_json(partial, "exp.json"), InputError);
+    partial.erase("export");
+    partial["distillation"]["topk"] = "many";
+    try {
+        settings_from_json(partial, "exp.json");
+        FAIL() << "accepted a bad distillation.topk";
+    } catch (const InputError& e) {
+        EXPECT_NE(std::string(e.what()).find("exp.json"), std::string::npos);
+        EXPECT_NE(std::string(e.what()).find("\"distillation.topk\""), std::string::npos) << e.what();
+    }
 }
 
 TEST(ExperimentRecipe, ShellQuotingSurvivesQuotes)

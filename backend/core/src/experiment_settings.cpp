@@ -12,8 +12,9 @@ namespace {
 
 constexpr int kExperimentVersion = 1;
 
+// parent: the object holding key inside the file ("distillation"), for messages.
 template <typename T>
-void take(const nlohmann::json& j, const char* key, T& out, const std::string& file)
+void take(const nlohmann::json& j, const char* key, T& out, const std::string& file, const char* parent = nullptr)
 {
     const auto it = j.find(key);
     if (it == j.end() || it->is_null())
@@ -21,24 +22,26 @@ void take(const nlohmann::json& j, const char* key, T& out, const std::string& f
     try {
         out = it->get<T>();
     } catch (const nlohmann::json::exception&) {
-        throw_input(file, fmt::format("field \"{}\" has the wrong type", key));
+        throw_input(file, fmt::format("field \"{}{}{}\" has the wrong type", parent ? parent : "", parent ? "." : "",
+                                      key));
     }
 }
 
-void take_path(const nlohmann::json& j, const char* key, std::filesystem::path& out, const std::string& file)
+void take_path(const nlohmann::json& j, const char* key, std::filesystem::path& out, const std::string& file,
+               const char* parent = nullptr)
 {
     std::string s = out.string();
-    take(j, key, s, file);
+    take(j, key, s, file, parent);
     out = s;
 }
 
 void take_optional_path(const nlohmann::json& j, const char* key, std::optional<std::filesystem::path>& out,
-                        const std::string& file)
+                        const std::string& file, const char* parent = nullptr)
 {
     if (!j.contains(key) || j[key].is_null())
         return;
     std::filesystem::path p;
-    take_path(j, key, p, file);
+    take_path(j, key, p, file, parent);
     out = p;
 }
 
@@ -72,15 +75,15 @@ nlohmann::ordered_json distillation_json(const DistillationSettings& d)
 DistillationSettings distillation_from_json(const nlohmann::json& j, const std::string& file)
 {
     DistillationSettings d;
-    take(j, "enabled", d.enabled, file);
-    take_path(j, "data", d.data, file);
-    take(j, "topk", d.topk, file);
-    take(j, "seq_len", d.seq_len, file);
-    take(j, "lr", d.lr, file);
-    take(j, "steps", d.steps, file);
-    take(j, "batch", d.batch, file);
-    take(j, "eval_every", d.eval_every, file);
-    take_optional_path(j, "teacher_cache", d.teacher_cache, file);
+    take(j, "enabled", d.enabled, file, "distillation");
+    take_path(j, "data", d.data, file, "distillation");
+    take(j, "topk", d.topk, file, "distillation");
+    take(j, "seq_len", d.seq_len, file, "distillation");
+    take(j, "lr", d.lr, file, "distillation");
+    take(j, "steps", d.steps, file, "distillation");
+    take(j, "batch", d.batch, file, "distillation");
+    take(j, "eval_every", d.eval_every, file, "distillation");
+    take_optional_path(j, "teacher_cache", d.teacher_cache, file, "distillation");
     return d;
 }
 
@@ -99,12 +102,12 @@ nlohmann::ordered_json export_json(const ExportSettings& e)
 ExportSettings export_from_json(const nlohmann::json& j, const std::string& file)
 {
     ExportSettings e;
-    take(j, "enabled", e.enabled, file);
-    take(j, "format", e.format, file);
-    take(j, "type", e.type, file);
-    take(j, "tensor_types", e.tensor_types, file);
-    take(j, "mtp", e.mtp, file);
-    take(j, "fill_shared_indexer", e.fill_shared_indexer, file);
+    take(j, "enabled", e.enabled, file, "export");
+    take(j, "format", e.format, file, "export");
+    take(j, "type", e.type, file, "export");
+    take(j, "tensor_types", e.tensor_types, file, "export");
+    take(j, "mtp", e.mtp, file, "export");
+    take(j, "fill_shared_indexer", e.fill_shared_indexer, file, "export");
     return e;
 }
 

@@ -138,11 +138,11 @@ TEST(ExperimentRecipe, DistillationAddsCacheKdExportDistilledArmsAndReport)
     EXPECT_EQ(steps[8].output, "/e/demo/runs/09-export/model.gguf");
     EXPECT_EQ(shell_command(steps[9].argv),
               "moecut eval --model /e/demo/runs/08-kd/model --probes /p/probes.jsonl --n 8 --cap 64 --batch-size 16 "
-              "--seed 0 --device cpu --name pruned+kd --baseline /e/demo/runs/04-eval-teacher/eval "
+              "--seed 0 --device cpu --name pruned+KD --baseline /e/demo/runs/04-eval-teacher/eval "
               "--out /e/demo/runs/10-eval-distilled/eval");
     // The guardrail row: the strongest cell of the grid (min_p 0.1, rep_pen 1.1).
     const std::string guarded = shell_command(steps[10].argv);
-    EXPECT_NE(guarded.find("--name pruned+kd+guardrail --min-p 0.1 --rep-pen 1.1 --baseline "
+    EXPECT_NE(guarded.find("--name pruned+KD+guardrail --min-p 0.1 --rep-pen 1.1 --baseline "
                            "/e/demo/runs/04-eval-teacher/eval --out /e/demo/runs/11-eval-distilled-guardrail/eval"),
               std::string::npos)
         << guarded;

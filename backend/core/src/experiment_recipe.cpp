@@ -269,9 +269,9 @@ std::vector<RecipeStep> recipe_steps(const ExperimentSettings& s, const std::fil
         a.insert(a.end(), {"--out", "@OUT"});
         rows.push_back(add(step, std::move(a), "eval"));
     };
-    eval_distilled("eval-distilled", "pruned+kd", {});
+    eval_distilled("eval-distilled", "pruned+KD", {});
     if (const auto cell = distilled_guardrail(s))
-        eval_distilled("eval-distilled-guardrail", "pruned+kd+guardrail",
+        eval_distilled("eval-distilled-guardrail", "pruned+KD+guardrail",
                        {"--min-p", fmt::format("{}", cell->min_p), "--rep-pen", fmt::format("{}", cell->rep_pen)});
     args = {"eval-report"};
     args.insert(args.end(), rows.begin(), rows.end());

@@ -16,6 +16,144 @@
     </message>
 </context>
 <context>
+    <name>DesignerDistillationGroup</name>
+    <message>
+        <source>Distillation (Router-KD)</source>
+        <translation>Destillation (Router-KD)</translation>
+    </message>
+    <message>
+        <source>Retrain only the router gates of the pruned model against the teacher&apos;s next-token distribution, then evaluate it like the other arms</source>
+        <translation>Nur die Router-Gates des geprunten Modells an der Next-Token-Verteilung des Teachers nachtrainieren und es dann wie die anderen Varianten evaluieren</translation>
+    </message>
+    <message>
+        <source>Steps:</source>
+        <translation>Schritte:</translation>
+    </message>
+    <message>
+        <source>Learning rate:</source>
+        <translation>Lernrate:</translation>
+    </message>
+    <message>
+        <source>Sequences per step:</source>
+        <translation>Sequenzen pro Schritt:</translation>
+    </message>
+    <message>
+        <source>start and end only</source>
+        <translation>nur Anfang und Ende</translation>
+    </message>
+    <message>
+        <source>Held-out KL every:</source>
+        <translation>KL auf zurückgehaltenen Daten alle:</translation>
+    </message>
+    <message>
+        <source>Teacher top-k:</source>
+        <translation>Teacher-Top-k:</translation>
+    </message>
+    <message>
+        <source>Cache sequence length:</source>
+        <translation>Sequenzlänge des Caches:</translation>
+    </message>
+    <message>
+        <source>the calibration file of the ranking domain</source>
+        <translation>die Kalibrierungsdatei der Rangfolge-Domäne</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Durchsuchen …</translation>
+    </message>
+    <message>
+        <source>Distillation Data</source>
+        <translation>Destillationsdaten</translation>
+    </message>
+    <message>
+        <source>JSON lines (*.jsonl);;All files (*)</source>
+        <translation>JSON Lines (*.jsonl);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Teacher cache data:</source>
+        <translation>Daten für den Teacher-Cache:</translation>
+    </message>
+</context>
+<context>
+    <name>DesignerExportGroup</name>
+    <message>
+        <source>Export</source>
+        <translation>Export</translation>
+    </message>
+    <message>
+        <source>GGUF (llama.cpp)</source>
+        <translation>GGUF (llama.cpp)</translation>
+    </message>
+    <message>
+        <source>NVFP4 checkpoint (vLLM, ModelOpt format)</source>
+        <translation>NVFP4-Checkpoint (vLLM, ModelOpt-Format)</translation>
+    </message>
+    <message>
+        <source>Format:</source>
+        <translation>Format:</translation>
+    </message>
+    <message>
+        <source>Base type:</source>
+        <translation>Basistyp:</translation>
+    </message>
+    <message>
+        <source>Tensors whose GGUF name matches the pattern get the type; the first match wins</source>
+        <translation>Tensoren, deren GGUF-Name auf das Muster passt, erhalten den Typ; der erste Treffer gilt</translation>
+    </message>
+    <message>
+        <source>Add Rule</source>
+        <translation>Regel hinzufügen</translation>
+    </message>
+    <message>
+        <source>Remove Rule</source>
+        <translation>Regel entfernen</translation>
+    </message>
+    <message>
+        <source>Type rules:</source>
+        <translation>Typregeln:</translation>
+    </message>
+    <message>
+        <source>drop (most portable)</source>
+        <translation>entfernen (am portabelsten)</translation>
+    </message>
+    <message>
+        <source>keep</source>
+        <translation>behalten</translation>
+    </message>
+    <message>
+        <source>MTP layers:</source>
+        <translation>MTP-Schichten:</translation>
+    </message>
+    <message>
+        <source>Fill shared indexer layers (llama.cpp without indexer types)</source>
+        <translation>Geteilte Indexer-Schichten auffüllen (llama.cpp ohne Indexer-Typen)</translation>
+    </message>
+    <message>
+        <source>Size: choose a model</source>
+        <translation>Größe: Modell wählen</translation>
+    </message>
+    <message>
+        <source>Estimated size:</source>
+        <translation>Geschätzte Größe:</translation>
+    </message>
+    <message>
+        <source>Size unknown: %1</source>
+        <translation>Größe unbekannt: %1</translation>
+    </message>
+    <message>
+        <source>Estimated for GGUF only</source>
+        <translation>Nur für GGUF geschätzt</translation>
+    </message>
+    <message>
+        <source>Export is off</source>
+        <translation>Export ist aus</translation>
+    </message>
+    <message>
+        <source>Estimating…</source>
+        <translation>Wird geschätzt …</translation>
+    </message>
+</context>
+<context>
     <name>DesignerPage</name>
     <message>
         <source>Model and calibration</source>
@@ -261,6 +399,40 @@
     <message>
         <source>Export Table as CSV…</source>
         <translation>Tabelle als CSV exportieren …</translation>
+    </message>
+</context>
+<context>
+    <name>ExportSizeEstimator</name>
+    <message>
+        <source>%1 could not be started: %2</source>
+        <translation>%1 konnte nicht gestartet werden: %2</translation>
+    </message>
+    <message>
+        <source>the export dry run failed (exit code %1)</source>
+        <translation>der Probelauf des Exports ist fehlgeschlagen (Exit-Code %1)</translation>
+    </message>
+    <message>
+        <source>the export dry run printed no plan</source>
+        <translation>der Probelauf des Exports hat keinen Plan ausgegeben</translation>
+    </message>
+    <message>
+        <source>~%1 MB, %2 of %3 tensors quantised</source>
+        <translation>~%1 MB, %2 von %3 Tensoren quantisiert</translation>
+    </message>
+    <message>
+        <source>(teacher %1 MB scaled to the kept %2% of the experts)</source>
+        <translation>(Teacher %1 MB, skaliert auf die behaltenen %2 % der Experten)</translation>
+    </message>
+</context>
+<context>
+    <name>GgufTypeRulesModel</name>
+    <message>
+        <source>Tensor pattern (regex)</source>
+        <translation>Tensor-Muster (Regex)</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Typ</translation>
     </message>
 </context>
 <context>
@@ -866,6 +1038,34 @@
     <message>
         <source>n</source>
         <translation>n</translation>
+    </message>
+    <message>
+        <source>Loop rate</source>
+        <translation>Loop-Rate</translation>
+    </message>
+    <message>
+        <source>EOS rate</source>
+        <translation>EOS-Rate</translation>
+    </message>
+    <message>
+        <source>KD loss</source>
+        <translation>KD-Verlust</translation>
+    </message>
+    <message>
+        <source>KL to the teacher</source>
+        <translation>KL zum Teacher</translation>
+    </message>
+    <message>
+        <source>Top-1 agreement with the teacher</source>
+        <translation>Top-1-Übereinstimmung mit dem Teacher</translation>
+    </message>
+    <message>
+        <source>Router entropy</source>
+        <translation>Router-Entropie</translation>
+    </message>
+    <message>
+        <source>Held-out KL to the teacher</source>
+        <translation>KL zum Teacher auf zurückgehaltenen Daten</translation>
     </message>
 </context>
 <context>

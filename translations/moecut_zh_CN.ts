@@ -16,6 +16,144 @@
     </message>
 </context>
 <context>
+    <name>DesignerDistillationGroup</name>
+    <message>
+        <source>Distillation (Router-KD)</source>
+        <translation>蒸馏（Router-KD）</translation>
+    </message>
+    <message>
+        <source>Retrain only the router gates of the pruned model against the teacher&apos;s next-token distribution, then evaluate it like the other arms</source>
+        <translation>仅以教师模型的下一 token 分布为目标，重新训练剪枝后模型的路由门控，然后像其他分支一样进行评估</translation>
+    </message>
+    <message>
+        <source>Steps:</source>
+        <translation>步数：</translation>
+    </message>
+    <message>
+        <source>Learning rate:</source>
+        <translation>学习率：</translation>
+    </message>
+    <message>
+        <source>Sequences per step:</source>
+        <translation>每步序列数：</translation>
+    </message>
+    <message>
+        <source>start and end only</source>
+        <translation>仅开始和结束时</translation>
+    </message>
+    <message>
+        <source>Held-out KL every:</source>
+        <translation>留出集 KL 评估间隔（步）：</translation>
+    </message>
+    <message>
+        <source>Teacher top-k:</source>
+        <translation>教师模型 top-k：</translation>
+    </message>
+    <message>
+        <source>Cache sequence length:</source>
+        <translation>缓存序列长度：</translation>
+    </message>
+    <message>
+        <source>the calibration file of the ranking domain</source>
+        <translation>排序所依据领域的校准文件</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Distillation Data</source>
+        <translation>蒸馏数据</translation>
+    </message>
+    <message>
+        <source>JSON lines (*.jsonl);;All files (*)</source>
+        <translation>JSON Lines (*.jsonl);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Teacher cache data:</source>
+        <translation>教师缓存数据：</translation>
+    </message>
+</context>
+<context>
+    <name>DesignerExportGroup</name>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>GGUF (llama.cpp)</source>
+        <translation>GGUF（llama.cpp）</translation>
+    </message>
+    <message>
+        <source>NVFP4 checkpoint (vLLM, ModelOpt format)</source>
+        <translation>NVFP4 检查点（vLLM，ModelOpt 格式）</translation>
+    </message>
+    <message>
+        <source>Format:</source>
+        <translation>格式：</translation>
+    </message>
+    <message>
+        <source>Base type:</source>
+        <translation>基础类型：</translation>
+    </message>
+    <message>
+        <source>Tensors whose GGUF name matches the pattern get the type; the first match wins</source>
+        <translation>GGUF 名称与模式匹配的张量使用该类型；以第一个匹配为准</translation>
+    </message>
+    <message>
+        <source>Add Rule</source>
+        <translation>添加规则</translation>
+    </message>
+    <message>
+        <source>Remove Rule</source>
+        <translation>移除规则</translation>
+    </message>
+    <message>
+        <source>Type rules:</source>
+        <translation>类型规则：</translation>
+    </message>
+    <message>
+        <source>drop (most portable)</source>
+        <translation>移除（兼容性最好）</translation>
+    </message>
+    <message>
+        <source>keep</source>
+        <translation>保留</translation>
+    </message>
+    <message>
+        <source>MTP layers:</source>
+        <translation>MTP 层：</translation>
+    </message>
+    <message>
+        <source>Fill shared indexer layers (llama.cpp without indexer types)</source>
+        <translation>填充共享索引器层（适用于不支持索引器类型的 llama.cpp）</translation>
+    </message>
+    <message>
+        <source>Size: choose a model</source>
+        <translation>大小：请选择模型</translation>
+    </message>
+    <message>
+        <source>Estimated size:</source>
+        <translation>估计大小：</translation>
+    </message>
+    <message>
+        <source>Size unknown: %1</source>
+        <translation>大小未知：%1</translation>
+    </message>
+    <message>
+        <source>Estimated for GGUF only</source>
+        <translation>仅对 GGUF 估计</translation>
+    </message>
+    <message>
+        <source>Export is off</source>
+        <translation>导出已关闭</translation>
+    </message>
+    <message>
+        <source>Estimating…</source>
+        <translation>正在估计…</translation>
+    </message>
+</context>
+<context>
     <name>DesignerPage</name>
     <message>
         <source>Model and calibration</source>
@@ -261,6 +399,40 @@
     <message>
         <source>Export Table as CSV…</source>
         <translation>将表格导出为 CSV…</translation>
+    </message>
+</context>
+<context>
+    <name>ExportSizeEstimator</name>
+    <message>
+        <source>%1 could not be started: %2</source>
+        <translation>%1 无法启动：%2</translation>
+    </message>
+    <message>
+        <source>the export dry run failed (exit code %1)</source>
+        <translation>导出试运行失败（退出码 %1）</translation>
+    </message>
+    <message>
+        <source>the export dry run printed no plan</source>
+        <translation>导出试运行未输出计划</translation>
+    </message>
+    <message>
+        <source>~%1 MB, %2 of %3 tensors quantised</source>
+        <translation>约 %1 MB，%3 个张量中 %2 个已量化</translation>
+    </message>
+    <message>
+        <source>(teacher %1 MB scaled to the kept %2% of the experts)</source>
+        <translation>（教师模型 %1 MB，按保留的 %2% 专家缩放）</translation>
+    </message>
+</context>
+<context>
+    <name>GgufTypeRulesModel</name>
+    <message>
+        <source>Tensor pattern (regex)</source>
+        <translation>张量模式（正则表达式）</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
     </message>
 </context>
 <context>
@@ -865,6 +1037,34 @@
     <message>
         <source>n</source>
         <translation>n</translation>
+    </message>
+    <message>
+        <source>Loop rate</source>
+        <translation>循环率</translation>
+    </message>
+    <message>
+        <source>EOS rate</source>
+        <translation>EOS 率</translation>
+    </message>
+    <message>
+        <source>KD loss</source>
+        <translation>KD 损失</translation>
+    </message>
+    <message>
+        <source>KL to the teacher</source>
+        <translation>与教师模型的 KL</translation>
+    </message>
+    <message>
+        <source>Top-1 agreement with the teacher</source>
+        <translation>与教师模型的 Top-1 一致率</translation>
+    </message>
+    <message>
+        <source>Router entropy</source>
+        <translation>路由熵</translation>
+    </message>
+    <message>
+        <source>Held-out KL to the teacher</source>
+        <translation>留出集上与教师模型的 KL</translation>
     </message>
 </context>
 <context>

@@ -5,10 +5,12 @@
 #   1. the kernel tests (every CUDA kernel against its CPU twin),
 #   2. the engine tests (CUDA against CPU on every family, and all CPU tests
 #      under this LibTorch version),
-#   3. the CLI on the demo model: saliency, teacher-cache, kd and eval with
-#      --device cuda next to the same commands on the CPU, outputs compared,
-#   4. the GPU benchmarks (bench_gpu, bench_saliency --device cuda, and the
-#      kernel benchmarks that exist).
+#   3. the kernel benchmarks that exist (bench_nvfp4, bench_gguf_quant),
+#   4. the CLI on the demo model: saliency, teacher-cache and kd with --device
+#      cuda next to the same commands on the CPU, outputs compared; a teacher
+#      cache with the layers split over the GPU and the CPU; eval on the GPU,
+#   5. bench_gpu (forward and generation on a GLM-5.2-shaped model) and
+#      bench_saliency --device cuda on the same model.
 # Usage: scripts/gpu-check.sh [OUTDIR]   (default out/gpu-check; logs and a
 # summary.md land there). PYTHON picks the Python whose torch is used.
 # MOECUT_EXTRA_INCLUDE=DIR: headers for system libraries that are installed
@@ -74,9 +76,13 @@ bin=$build/backend/cli/moecut
 [ -x "$build/tests/kernels/moecut_kernel_tests" ] &&
     stage kernel-tests 120 "$build/tests/kernels/moecut_kernel_tests" --gtest_output=xml:"$out/kernel-tests.xml"
 [ -x "$build/tests/engine/moecut_engine_tests" ] &&
-    stage engine-tests 240 "$build/tests/engine/moecut_engine_tests" --gtest_output=xml:"$out/engine-tests.xml"
+    stage engine-tests 150 "$build/tests/engine/moecut_engine_tests" --gtest_output=xml:"$out/engine-tests.xml"
 for f in kernel-tests engine-tests; do
     [ -f "$out/$f.log" ] && grep -E "^\[  (PASSED|FAILED|SKIPPED) |^\[  FAILED  \]" "$out/$f.log" | sed "s/^/$f: /" | tee -a "$summary"
+done
+
+for b in bench_nvfp4 bench_gguf_quant; do
+    [ -x "$build/bench/$b" ] && stage "$b" 120 "$build/bench/$b"
 done
 
 if [ -x "$bin" ]; then
@@ -94,15 +100,19 @@ if [ -x "$bin" ]; then
     "$bin" prune --model "$demo" --plan "$w/plan.json" --out "$w/pruned" > /dev/null 2>&1
     for dev in cpu cuda; do
         stage "teacher-cache-$dev" 120 "$bin" teacher-cache --model "$demo" --data resources/corpus/calib_code.jsonl \
-            --seq-len 256 --device "$dev" --out "$w/cache-$dev"
+            --seq-len 256 --max-tokens 16384 --device "$dev" --out "$w/cache-$dev"
         stage "kd-$dev" 180 "$bin" kd --student "$w/pruned" --cache "$w/cache-cpu" --steps 20 --batch 4 --device "$dev" \
             --out "$w/kd-$dev"
-        stage "eval-$dev" 180 "$bin" eval --model "$w/pruned" --probes resources/corpus/probes.jsonl --n 48 --cap 192 \
-            --batch-size 16 --seed 0 --device "$dev" --name "pruned-$dev" --out "$w/eval-$dev"
     done
+    # The pruned model's loop evaluation on the GPU (the same seeds as the CPU runs of scripts/demo.sh).
+    stage eval-cuda 180 "$bin" eval --model "$w/pruned" --probes resources/corpus/probes.jsonl --n 48 --cap 192 \
+        --batch-size 16 --seed 0 --device cuda --name pruned-cuda --out "$w/eval-cuda"
+    # A teacher split over two devices (layers 0.. on the GPU, the rest on the CPU).
+    stage teacher-cache-split 120 "$bin" teacher-cache --model "$demo" --data resources/corpus/calib_code.jsonl \
+        --seq-len 256 --max-tokens 16384 --device cuda:0,cpu --out "$w/cache-split"
     stage kd-compare 60 $py scripts/compare_safetensors.py "$w/kd-cpu" "$w/kd-cuda" --rtol 1e-3 --only-differing
     tail -1 "$out/kd-compare.log" | sed 's/^/kd gates cpu vs cuda: /' | tee -a "$summary"
-    stage eval-report 60 "$bin" eval-report "$w/eval-cpu" "$w/eval-cuda"
+    stage eval-report 60 "$bin" eval-report "$w/eval-cuda"
     cat "$out/eval-report.log" >> "$summary"
 fi
 
@@ -110,9 +120,6 @@ fi
 [ -x "$build/bench/bench_saliency" ] && [ -d /tmp/moecut-bench-gpu-model ] &&
     stage bench-saliency 120 "$build/bench/bench_saliency" --model /tmp/moecut-bench-gpu-model --device cuda \
         --tokens 16384 --seq-len 512 --batch 8
-for b in bench_nvfp4 bench_gguf_quant; do
-    [ -x "$build/bench/$b" ] && stage "$b" 120 "$build/bench/$b"
-done
 for f in bench-gpu bench-saliency bench_nvfp4 bench_gguf_quant; do
     [ -f "$out/$f.log" ] && { echo; echo "### $f"; cat "$out/$f.log"; } >> "$summary"
 done

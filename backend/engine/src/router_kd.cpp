@@ -134,7 +134,11 @@ KdResult run_kd_command(const KdCommand& a) {
 
     // The layer objective streams the student with the teacher; the logits
     // objective runs every step through all layers, so keeps them resident.
-    Model model = Model::open(a.student, {dev, torch::kFloat32, /*streaming=*/a.objective == "layer"});
+    ModelOptions mo;
+    mo.device = dev;
+    mo.dtype = torch::kFloat32;
+    mo.streaming = a.objective == "layer";
+    Model model = Model::open(a.student, mo);
     const auto& arch = model.arch();
     if (arch.vocab_size != man.vocab_size)
         throw_input(a.cache, fmt::format("teacher vocabulary {} differs from the student's {}", man.vocab_size, arch.vocab_size));

@@ -53,7 +53,11 @@ void run_layer_objective(const LayerRun& r, KdResult& res) {
     const bool lead = comm.rank() == 0;
     Model& student = *r.student;
     const auto dev = student.options().device;
-    Model teacher = Model::open(a.teacher, {dev, torch::kFloat32, /*streaming=*/true});
+    ModelOptions mo;
+    mo.device = dev;
+    mo.dtype = torch::kFloat32;
+    mo.streaming = true;  // one teacher layer resident
+    Model teacher = Model::open(a.teacher, mo);
     const auto& tarch = teacher.arch();
     const auto& sarch = student.arch();
     if (tarch.num_hidden_layers != sarch.num_hidden_layers || tarch.hidden_size != sarch.hidden_size ||

@@ -26,7 +26,7 @@ void register_teacher_cache(CLI::App& root) {
     cmd->add_option("--batch", a->batch, "Sequences per forward batch")->capture_default_str();
     cmd->add_option("--shard-sequences", a->shard_sequences, "Sequences per shard (the unit a rerun resumes from)")
         ->capture_default_str();
-    cmd->add_option("--device", a->device, "cpu, cuda or cuda:N")->capture_default_str();
+    cmd->add_option("--device", a->device, "cpu, cuda, cuda:N, or a list cuda:0,cuda:1,... to split the layers over")->capture_default_str();
     cmd->add_option("--dtype", a->dtype, "Compute dtype")->check(CLI::IsMember({"float32", "bfloat16"}))->capture_default_str();
     cmd->add_flag("--no-pack", a->no_pack, "One sequence per document (truncated to --seq-len) instead of packing");
     cmd->add_option("--seed", a->seed, "Seed of the deterministic document order")->capture_default_str();

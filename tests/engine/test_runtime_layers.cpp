@@ -302,3 +302,51 @@ TEST(RuntimeInput, CheckpointsThatDisagreeWithTheirConfigAreInputErrors) {
 }
 
 } // namespace
+
+// Layer placement over several devices (a model bigger than one GPU): the
+// hidden state follows the layers; logits, MTP logits and routing match one
+// device. place_layers splits contiguously and evenly.
+TEST(RuntimePlacement, PlaceLayersSplitsContiguously) {
+    const std::vector<torch::Device> two{torch::Device(torch::kCPU), torch::Device(torch::kCUDA, 1)};
+    const auto p = place_layers(5, two);
+    ASSERT_EQ(p.size(), 5u);
+    EXPECT_EQ(p[0], two[0]);
+    EXPECT_EQ(p[2], two[0]);  // 2 * 2 / 5 = 0
+    EXPECT_EQ(p[3], two[1]);
+    EXPECT_EQ(p[4], two[1]);
+    EXPECT_TRUE(place_layers(5, {torch::Device(torch::kCPU)}).empty());
+}
+
+TEST(RuntimePlacement, CpuAndCudaSplitMatchesOneDevice) {
+    if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA device";
+    test::TempDir tmp;
+    const auto dir = make_tiny(tmp, Family::GlmMoeDsa, 5, ExpertLayout::PerExpert, false);
+    auto one = Model::open(dir);
+    ModelOptions po;
+    po.place_on = {torch::Device(torch::kCUDA, 0), torch::Device(torch::kCPU)};
+    auto split = Model::open(dir, po);
+    auto ids = random_ids(2, 24, one.arch().vocab_size, 3);
+    ForwardOptions fo;
+    fo.run_mtp = true;
+    auto a = one.forward(ids, fo);
+    auto b = split.forward(ids, fo);
+    EXPECT_EQ(b.logits.device().type(), torch::kCPU);  // the last layers, the head: on the CPU
+    EXPECT_LE(max_diff(a.logits, b.logits.cpu()), 1e-4);
+    EXPECT_LE(max_diff(a.mtp_logits, b.mtp_logits.cpu()), 1e-4);
+    KvCache cache = split.new_cache(2);
+    ForwardOptions with_cache;
+    with_cache.cache = &cache;
+    EXPECT_THROW(split.forward(ids, with_cache), std::invalid_argument);
+}
+
+TEST(RuntimePlacement, TwoCpuEntriesAreBitIdenticalToOne) {
+    test::TempDir tmp;
+    const auto dir = make_tiny(tmp, Family::GlmMoeDsa, 5, ExpertLayout::PerExpert, false);
+    auto one = Model::open(dir);
+    ModelOptions po;
+    po.place_on = {torch::Device(torch::kCPU), torch::Device(torch::kCPU)};
+    auto split = Model::open(dir, po);
+    ASSERT_EQ(split.options().layer_devices.size(), split.arch().layers.size());
+    auto ids = random_ids(2, 24, one.arch().vocab_size, 4);
+    EXPECT_TRUE(one.forward(ids).logits.equal(split.forward(ids).logits));
+}

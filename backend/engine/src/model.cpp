@@ -25,7 +25,13 @@ struct Model::Impl {
     Impl(const std::filesystem::path& dir, ModelOptions o)
         : options(o), ckpt(Checkpoint::open(dir)), arch(ArchDescriptor::from_config(ckpt.config(),
                                                                                    ckpt.config_path().string())) {
-        weights = std::make_unique<WeightStore>(ckpt, arch, WeightOptions{o.device, o.dtype, o.streaming});
+        if (o.place_on.size() >= 2) {
+            options.layer_devices = place_layers(static_cast<std::int64_t>(arch.layers.size()), o.place_on);
+            options.device = o.place_on.front();
+        }
+        const auto& po = options;
+        weights = std::make_unique<WeightStore>(ckpt, arch,
+                                                WeightOptions{po.device, po.dtype, po.streaming, po.layer_devices});
     }
 
     std::int64_t rotary_dim() const {
@@ -34,10 +40,11 @@ struct Model::Impl {
         return a.rope.rotary_dim > 0 ? a.rope.rotary_dim : a.head_dim;
     }
 
-    AttentionState make_state(std::int64_t B, std::int64_t T, const torch::Tensor& mask) const {
+    AttentionState make_state(std::int64_t B, std::int64_t T, const torch::Tensor& mask, torch::Device device) const {
         AttentionState st;
-        st.allowed = attention_allowed(B, T, mask, arch.attention.sliding_window, options.device);
-        st.rope = rope_table(arch.attention.rope, rotary_dim(), T, options.device, options.dtype);
+        const torch::Tensor m = mask.defined() ? mask.to(device) : mask;
+        st.allowed = attention_allowed(B, T, m, arch.attention.sliding_window, device);
+        st.rope = rope_table(arch.attention.rope, rotary_dim(), T, device, options.dtype);
         st.indexer_dense_shortcut = options.indexer_dense_shortcut;
         return st;
     }
@@ -135,6 +142,8 @@ ForwardResult Model::forward(const torch::Tensor& input_ids, const ForwardOption
     AttentionState st;
     if (fo.cache) {
         if (fo.run_mtp) throw std::invalid_argument("Model: run_mtp is not available with a KV cache");
+        if (!m.options.layer_devices.empty())
+            throw std::invalid_argument("Model: a KV cache needs every layer on one device (layer_devices is set)");
         if (fo.cache->batch() != B || fo.cache->device() != dev)
             throw std::invalid_argument(fmt::format("Model: the KV cache holds {} sequences on {}, the input {} on {}",
                                                     fo.cache->batch(), fo.cache->device().str(), B, dev.str()));
@@ -144,14 +153,23 @@ ForwardResult Model::forward(const torch::Tensor& input_ids, const ForwardOption
         st.indexer_dense_shortcut = m.options.indexer_dense_shortcut;
         st.cache = fo.cache;
     } else {
-        st = m.make_state(B, T, mask);
+        st = m.make_state(B, T, mask, dev);
     }
     auto h = torch::embedding(m.weights->embed_tokens(), ids);
-    for (std::int64_t i = 0; i < m.arch.num_hidden_layers; ++i) h = m.decoder_layer(static_cast<int>(i), h, st, fo.taps);
+    torch::Device here = dev;
+    for (std::int64_t i = 0; i < m.arch.num_hidden_layers; ++i) {
+        const auto there = m.weights->device_of(static_cast<int>(i));
+        if (there != here) {  // layers placed on several devices: the hidden state follows them
+            h = h.to(there);
+            st = m.make_state(B, T, mask, there);
+            here = there;
+        }
+        h = m.decoder_layer(static_cast<int>(i), h, st, fo.taps);
+    }
     st = AttentionState();
 
     ForwardResult r;
-    r.hidden = rms_norm(h, m.weights->final_norm(), m.arch.rms_norm_eps);
+    r.hidden = rms_norm(h.to(m.weights->output_device()), m.weights->final_norm(), m.arch.rms_norm_eps);
     r.logits = m.head_logits(r.hidden);
     if (fo.run_mtp) {
         if (m.arch.num_mtp_layers == 0) throw InputError(m.ckpt.config_path().string() + ": the model has no MTP layer");
@@ -176,7 +194,7 @@ torch::Tensor Model::mtp_forward(int mtp_index, const torch::Tensor& hidden, con
                                      mtp_index, mtp.size()));
     check_ids(next_ids, m.arch, "next_ids");
     const int L = mtp[static_cast<std::size_t>(mtp_index)];
-    const auto dev = m.options.device;
+    const auto dev = m.weights->device_of(L);
     auto ids = next_ids.to(dev, torch::kLong);
     const std::int64_t B = ids.size(0), T = ids.size(1);
     auto h = hidden.to(dev, m.options.dtype);
@@ -184,7 +202,8 @@ torch::Tensor Model::mtp_forward(int mtp_index, const torch::Tensor& hidden, con
 
     const LayerWeights& w = m.weights->layer(L);
     const auto* own_embed = w.find("embed_tokens");
-    auto e = torch::embedding(own_embed ? *own_embed : m.weights->embed_tokens(), ids);
+    auto e = own_embed ? torch::embedding(*own_embed, ids)
+                       : torch::embedding(m.weights->embed_tokens(), ids.to(m.options.device)).to(dev);
     e.select(1, 0).zero_();  // vLLM masks the input at position 0
     const double eps = m.arch.rms_norm_eps;
     auto x = torch::linear(torch::cat({rms_norm(e, w.get("enorm"), eps), rms_norm(h, w.get("hnorm"), eps)}, -1),
@@ -193,9 +212,9 @@ torch::Tensor Model::mtp_forward(int mtp_index, const torch::Tensor& hidden, con
     torch::Tensor head = own_head ? *own_head : m.weights->lm_head();
     torch::Tensor head_norm = w.get("shared_head.norm");
 
-    AttentionState st = m.make_state(B, T, mask);
+    AttentionState st = m.make_state(B, T, mask, dev);
     x = m.decoder_layer(L, x, st, taps);  // releases the layer when streaming
-    return torch::linear(rms_norm(x, head_norm, eps), head);
+    return torch::linear(rms_norm(x, head_norm, eps).to(head.device()), head);
 }
 
 } // namespace moecut::engine

@@ -113,13 +113,23 @@ void run_teacher_cache_command(const TeacherCacheCommand& a) {
     if (a.topk < 1) throw InputError("--topk must be at least 1");
     if (a.batch < 1) throw InputError("--batch must be at least 1");
     if (a.shard_sequences < 1) throw InputError("--shard-sequences must be at least 1");
-    const torch::Device device = teacher_device(a.device);
+    // "cuda:0,cuda:1,...": the layers split over the devices and kept resident
+    // (a teacher bigger than one GPU); one device: layer streaming.
+    std::vector<torch::Device> devices;
+    for (std::size_t b = 0; b <= a.device.size();) {
+        const auto e = std::min(a.device.find(',', b), a.device.size());
+        devices.push_back(teacher_device(a.device.substr(b, e - b)));
+        b = e + 1;
+    }
+    const torch::Device device = devices.front();
     torch::Dtype dtype;
     if (a.dtype == "float32") dtype = torch::kFloat32;
     else if (a.dtype == "bfloat16") dtype = torch::kBFloat16;
     else throw InputError(fmt::format("--dtype must be float32 or bfloat16, not \"{}\"", a.dtype));
 
-    Model model = Model::open(a.model, {device, dtype, /*streaming=*/true});
+    ModelOptions mo{device, dtype, /*streaming=*/devices.size() < 2};
+    if (devices.size() >= 2) mo.place_on = devices;
+    Model model = Model::open(a.model, mo);
     if (a.topk > model.arch().vocab_size)
         throw InputError(fmt::format("--topk {} exceeds the vocabulary ({})", a.topk, model.arch().vocab_size));
     const CalibrationSet data = load_data(a, model.arch().vocab_size);

@@ -185,19 +185,44 @@ WeightStore::WeightStore(const Checkpoint& ckpt, const ArchDescriptor& arch, Wei
                                     fmt_shape(t.shape)));
         }
     }
+    if (!options_.layer_devices.empty() && options_.layer_devices.size() != arch_.layers.size())
+        throw std::invalid_argument(fmt::format("WeightStore: {} layer devices for {} layers",
+                                                options_.layer_devices.size(), arch_.layers.size()));
     embed_ = load("model.embed_tokens.weight", options_.dtype);
-    norm_ = load("model.norm.weight", options_.dtype);
-    if (ckpt_.contains("lm_head.weight")) head_ = load("lm_head.weight", options_.dtype);
-    else if (arch_.tie_word_embeddings) head_ = embed_;
+    norm_ = load("model.norm.weight", options_.dtype, output_device());
+    if (ckpt_.contains("lm_head.weight")) head_ = load("lm_head.weight", options_.dtype, output_device());
+    else if (arch_.tie_word_embeddings) head_ = embed_.to(output_device());
     else throw_input(dir, "lm_head.weight", "tensor not found and tie_word_embeddings is false");
 }
 
 WeightStore::~WeightStore() = default;
 
+std::vector<torch::Device> place_layers(std::int64_t n_layers, const std::vector<torch::Device>& devices) {
+    std::vector<torch::Device> out;
+    if (devices.size() < 2 || n_layers <= 0) return out;
+    const auto n = static_cast<std::int64_t>(devices.size());
+    for (std::int64_t i = 0; i < n_layers; ++i) out.push_back(devices[static_cast<std::size_t>(i * n / n_layers)]);
+    return out;
+}
+
+torch::Device WeightStore::device_of(int index) const {
+    if (options_.layer_devices.empty() || index < 0 || static_cast<std::size_t>(index) >= options_.layer_devices.size())
+        return options_.device;
+    return options_.layer_devices[static_cast<std::size_t>(index)];
+}
+
+torch::Device WeightStore::output_device() const {
+    return arch_.num_hidden_layers > 0 ? device_of(static_cast<int>(arch_.num_hidden_layers - 1)) : options_.device;
+}
+
 torch::Tensor WeightStore::load(std::string_view name, torch::Dtype dtype) const {
+    return load(name, dtype, options_.device);
+}
+
+torch::Tensor WeightStore::load(std::string_view name, torch::Dtype dtype, torch::Device device) const {
     const auto& e = require(ckpt_, name);
-    torch::Tensor t = is_fp8(e.info->dtype) ? load_fp8_on_device(ckpt_, name, dtype, options_.device)
-                                            : load_tensor(ckpt_, name, dtype, options_.device);
+    torch::Tensor t = is_fp8(e.info->dtype) ? load_fp8_on_device(ckpt_, name, dtype, device)
+                                            : load_tensor(ckpt_, name, dtype, device);
     if (options_.streaming) {  // t is an owning copy
         drop_mapped_pages(ckpt_, name);
         if (is_fp8(e.info->dtype)) drop_mapped_pages(ckpt_, scale_inv_name(name));
@@ -208,7 +233,7 @@ torch::Tensor WeightStore::load(std::string_view name, torch::Dtype dtype) const
 void WeightStore::add(LayerWeights& lw, const std::string& key, const std::string& name, torch::Dtype dtype,
                       bool optional) const {
     if (optional && !ckpt_.contains(name)) return;
-    lw.tensors[key] = load(name, dtype);
+    lw.tensors[key] = load(name, dtype, lw.device);
 }
 
 LayerWeights WeightStore::load_layer(int index) const {
@@ -219,6 +244,7 @@ LayerWeights WeightStore::load_layer(int index) const {
     const std::string p = arch_.layer_prefix(index);
     LayerWeights lw;
     lw.layer = index;
+    lw.device = device_of(index);
 
     add(lw, "input_layernorm", p + "input_layernorm.weight", dt, false);
     add(lw, "post_attention_layernorm", p + "post_attention_layernorm.weight", dt, false);
@@ -282,9 +308,9 @@ LayerWeights WeightStore::load_layer(int index) const {
         } else {
             for (std::int64_t e = 0; e < E; ++e) {
                 auto& x = lw.experts[static_cast<std::size_t>(e)];
-                x.gate = load(arch_.expert_weight(index, static_cast<int>(e), 0), dt);
-                x.up = load(arch_.expert_weight(index, static_cast<int>(e), 1), dt);
-                x.down = load(arch_.expert_weight(index, static_cast<int>(e), 2), dt);
+                x.gate = load(arch_.expert_weight(index, static_cast<int>(e), 0), dt, lw.device);
+                x.up = load(arch_.expert_weight(index, static_cast<int>(e), 1), dt, lw.device);
+                x.down = load(arch_.expert_weight(index, static_cast<int>(e), 2), dt, lw.device);
             }
         }
         if (arch_.n_shared_experts > 0 || arch_.shared_intermediate_size > 0) {

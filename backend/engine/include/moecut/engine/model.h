@@ -58,6 +58,13 @@ struct ModelOptions {
     torch::Dtype dtype = torch::kFloat32;   // kFloat32 or kBFloat16 (kFloat16 also runs)
     bool streaming = false;                 // at most one decoder layer resident
     bool indexer_dense_shortcut = true;     // skip the DSA indexer when T <= index_topk
+    // Per decoder layer (trunk then MTP): its device, for a model bigger than
+    // one GPU (place_layers() makes a balanced split). Empty: all on `device`,
+    // which then holds the embedding. Forward without a KV cache only.
+    std::vector<torch::Device> layer_devices;
+    // Shorthand: split the layers over these devices (place_layers); the first
+    // becomes `device`. Overrides layer_devices when it names two or more.
+    std::vector<torch::Device> place_on;
 };
 
 struct ForwardOptions {

@@ -48,6 +48,7 @@ struct ExpertWeights {
 //     "embed_tokens" (the last two only when the checkpoint has them)
 struct LayerWeights {
     int layer = -1;
+    torch::Device device = torch::kCPU;  // where its tensors are
     std::map<std::string, torch::Tensor, std::less<>> tensors;
     std::vector<ExpertWeights> experts;  // empty for dense layers
 
@@ -61,7 +62,17 @@ struct WeightOptions {
     torch::Device device = torch::kCPU;
     torch::Dtype dtype = torch::kFloat32;
     bool streaming = false;
+    // Per decoder layer (trunk then MTP, as arch.layers): the device that holds
+    // it, for models bigger than one device. Empty: every layer on `device`.
+    // The embedding stays on `device`; the final norm and head go with the
+    // last trunk layer.
+    std::vector<torch::Device> layer_devices;
 };
+
+// Contiguous, balanced placement of n_layers layers on the given devices
+// (layer i on devices[i * devices.size() / n_layers]); empty when fewer than
+// two devices are given.
+std::vector<torch::Device> place_layers(std::int64_t n_layers, const std::vector<torch::Device>& devices);
 
 class WeightStore {
 public:
@@ -76,6 +87,10 @@ public:
     const ArchDescriptor& arch() const { return arch_; }
     const WeightOptions& options() const { return options_; }
     ExpertLayout layout() const { return layout_; }
+    // The device of decoder layer `index` (options().device unless placed).
+    torch::Device device_of(int index) const;
+    // Where the final norm and the head live (the last trunk layer's device).
+    torch::Device output_device() const;
 
     // Global tensors, always resident.
     const torch::Tensor& embed_tokens() const { return embed_; }  // [V, H]
@@ -96,8 +111,9 @@ public:
     std::int64_t peak_bytes() const { return peak_bytes_; }
     std::int64_t loads() const { return loads_; }
 
-    // One checkpoint tensor on the store's device: `dtype`, FP8 dequantised.
+    // One checkpoint tensor on the store's device (or `device`): `dtype`, FP8 dequantised.
     torch::Tensor load(std::string_view name, torch::Dtype dtype) const;
+    torch::Tensor load(std::string_view name, torch::Dtype dtype, torch::Device device) const;
 
 private:
     LayerWeights load_layer(int index) const;

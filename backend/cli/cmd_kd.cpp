@@ -27,7 +27,10 @@ void register_kd(CLI::App& root) {
     cmd->add_option("--holdout", a->holdout, "Share of the cached sequences held out for the KL report")
         ->check(CLI::Range(0.0, 0.9))
         ->capture_default_str();
-    cmd->add_option("--device", a->device, "cpu, cuda or cuda:N")->capture_default_str();
+    cmd->add_option("--device", a->device, "cpu, cuda, cuda:N, or a list cuda:0,cuda:1,... to split the layers over")
+        ->capture_default_str();
+    cmd->add_option("--eval-every", a->eval_every, "Held-out KL and top-1 agreement every N steps (0 = start and end)")
+        ->capture_default_str();
     cmd->add_option("--checkpoint-every", a->checkpoint_every,
                     "Save a resume point (gates, AdamW state, data order) in OUT.state/ every N steps (0 = never)")
         ->capture_default_str();

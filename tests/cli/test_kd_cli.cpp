@@ -64,6 +64,15 @@ struct KdFixture {
         return {"teacher-cache", "--model", demo_model().string(), "--data", data.string(), "--out", cache.string(),
                 "--seq-len", "32", "--batch", "3", "--shard-sequences", "4", "--topk", topk};
     }
+    // The demo model pruned with the saliency GUI tests' demo plan, at tmp/pruned.
+    std::filesystem::path pruned() const {
+        const auto student = tmp / "pruned";
+        const auto r = run_moecut({"prune", "--model", demo_model().string(), "--plan",
+                                   (test::test_data_dir() / "saliency_gui/demo_plan.json").string(), "--out",
+                                   student.string()});
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        return student;
+    }
 };
 
 TEST(TeacherCacheCli, WritesTopkOfTheTeacherForEveryPosition) {
@@ -151,10 +160,8 @@ TEST(KdCli, TrainsOnlyTheGatesAndLowersTheHeldOutKl) {
     KD_REQUIRE("kd");
     KdFixture f;
     ASSERT_EQ(run_moecut(f.cache_args()).exit_code, 0);
-    const auto student = f.tmp / "pruned";
-    const auto pr = run_moecut({"prune", "--model", demo_model().string(), "--plan",
-                                (test::test_data_dir() / "saliency_gui/demo_plan.json").string(), "--out", student.string()});
-    ASSERT_EQ(pr.exit_code, 0) << pr.err;
+    const auto student = f.pruned();
+    ASSERT_FALSE(::testing::Test::HasFailure());
     const auto out = f.tmp / "kd";
     const auto events = f.tmp / "events.jsonl";
     ::setenv(kEventsEnvVar, events.c_str(), 1);
@@ -219,11 +226,8 @@ TEST(KdCli, ResumesFromASavedPointWithIdenticalResults) {
     KD_REQUIRE("kd");
     KdFixture f;
     ASSERT_EQ(run_moecut(f.cache_args()).exit_code, 0);
-    const auto student = f.tmp / "pruned";
-    ASSERT_EQ(run_moecut({"prune", "--model", demo_model().string(), "--plan",
-                          (test::test_data_dir() / "saliency_gui/demo_plan.json").string(), "--out", student.string()})
-                  .exit_code,
-              0);
+    const auto student = f.pruned();
+    ASSERT_FALSE(::testing::Test::HasFailure());
     auto args = [&](const std::filesystem::path& out) {
         return std::vector<std::string>{"kd", "--student", student.string(), "--cache", f.cache.string(), "--out",
                                         out.string(), "--steps", "7", "--batch", "3", "--lr", "1e-3",
@@ -264,11 +268,8 @@ TEST(KdCli, SigtermSavesAResumePoint) {
     KD_REQUIRE("kd");
     KdFixture f;
     ASSERT_EQ(run_moecut(f.cache_args()).exit_code, 0);
-    const auto student = f.tmp / "pruned";
-    ASSERT_EQ(run_moecut({"prune", "--model", demo_model().string(), "--plan",
-                          (test::test_data_dir() / "saliency_gui/demo_plan.json").string(), "--out", student.string()})
-                  .exit_code,
-              0);
+    const auto student = f.pruned();
+    ASSERT_FALSE(::testing::Test::HasFailure());
     auto args = [&](const std::filesystem::path& out) {
         return std::vector<std::string>{"kd", "--student", student.string(), "--cache", f.cache.string(), "--out",
                                         out.string(), "--steps", "24", "--batch", "1", "--lr", "1e-3"};
@@ -311,6 +312,49 @@ TEST(KdCli, SigtermSavesAResumePoint) {
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.out.find("resumed after step"), std::string::npos) << r.out;
     EXPECT_EQ(test::read_text(whole / "model.safetensors"), test::read_text(cut / "model.safetensors"));
+}
+
+} // namespace
+} // namespace moecut
+
+namespace moecut {
+namespace {
+
+// --eval-every N: held-out KL and agreement as metric events at step 0, every N
+// steps and the end. --device with a list splits the student's layers over the
+// devices (a model bigger than one GPU); two CPU entries exercise that path and
+// give the one-device bytes. The layer objective refuses a device list.
+TEST(KdCli, EvalEveryAndLayerPlacement) {
+    KD_REQUIRE("kd");
+    KdFixture f;
+    ASSERT_EQ(run_moecut(f.cache_args()).exit_code, 0);
+    const auto student = f.pruned();
+    ASSERT_FALSE(::testing::Test::HasFailure());
+    auto kd = [&](const std::string& out, const std::string& device) {
+        return run_moecut({"kd", "--student", student.string(), "--cache", f.cache.string(), "--out",
+                           (f.tmp / out).string(), "--steps", "4", "--batch", "2", "--lr", "1e-3", "--holdout", "0.2",
+                           "--eval-every", "2", "--device", device});
+    };
+    const auto events = f.tmp / "events.jsonl";
+    ::setenv(kEventsEnvVar, events.c_str(), 1);
+    const auto one = kd("one", "cpu");
+    ::unsetenv(kEventsEnvVar);
+    ASSERT_EQ(one.exit_code, 0) << one.err;
+    std::vector<int> at;
+    for (const auto& e : read_events(events))
+        if (e.value("event", "") == "metric" && e.value("name", "") == "kd_heldout_kl") at.push_back(e.value("step", -1));
+    EXPECT_EQ(at, (std::vector<int>{0, 2, 4}));
+
+    const auto split = kd("split", "cpu,cpu");
+    ASSERT_EQ(split.exit_code, 0) << split.err;
+    EXPECT_EQ(test::read_text(f.tmp / "one/model.safetensors"), test::read_text(f.tmp / "split/model.safetensors"));
+
+    const auto layer = run_moecut({"kd", "--student", student.string(), "--cache", f.cache.string(), "--out",
+                                   (f.tmp / "layer").string(), "--objective", "layer", "--teacher",
+                                   demo_model().string(), "--device", "cpu,cpu"});
+    EXPECT_EQ(layer.exit_code, 2);
+    EXPECT_NE(layer.err.find("one device"), std::string::npos) << layer.err;
+    EXPECT_EQ(kd("bad", "cpu,gpu").exit_code, 2);
 }
 
 } // namespace

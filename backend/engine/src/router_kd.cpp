@@ -23,6 +23,23 @@ namespace {
 
 using namespace kd;
 
+torch::Device kd_device(const std::string& s, const DistEnv& env);
+
+// "--device cuda:0,cuda:1": one student whose layers are split over the
+// devices (a model bigger than one GPU); one process only.
+std::vector<torch::Device> kd_devices(const std::string& list, const DistEnv& env) {
+    std::vector<torch::Device> out;
+    for (std::size_t b = 0; b <= list.size();) {
+        const auto e = std::min(list.find(',', b), list.size());
+        out.push_back(kd_device(list.substr(b, e - b), env));
+        b = e + 1;
+    }
+    if (out.size() > 1 && env.world > 1)
+        throw InputError("--device with several devices splits one student over them: run one process, not " +
+                         std::to_string(env.world));
+    return out;
+}
+
 torch::Device kd_device(const std::string& s, const DistEnv& env) {
     if (s == "cpu") return torch::kCPU;
     if ((s == "cuda" || s.rfind("cuda:", 0) == 0) && torch::cuda::is_available()) {
@@ -38,8 +55,9 @@ torch::Device kd_device(const std::string& s, const DistEnv& env) {
 
 // The logits objective: KL against the cache's top-k, all gates at once.
 void run_logits_objective(const KdCommand& a, Model& model, GateMap& gates, std::vector<torch::Tensor>& params,
-                          const std::vector<TeacherCacheSequence>& seqs, const std::vector<std::size_t>& train, int K,
-                          const std::string& data_hash, Communicator& comm, KdResult& res) {
+                          const std::vector<TeacherCacheSequence>& seqs, const std::vector<std::size_t>& train,
+                          const std::vector<std::size_t>& held, int K, const std::string& data_hash,
+                          Communicator& comm, KdResult& res) {
     const bool lead = comm.rank() == 0;
     const auto dev = model.options().device;
     torch::optim::AdamW opt(params, torch::optim::AdamWOptions(a.lr).weight_decay(a.weight_decay));
@@ -105,6 +123,13 @@ void run_logits_objective(const KdCommand& a, Model& model, GateMap& gates, std:
             res.stopped = true;
             return;
         }
+        if (a.eval_every > 0 && step % a.eval_every == 0 && step < a.steps && !held.empty()) {
+            const auto h = heldout_eval(model, gates, seqs, held, K, comm);  // every rank: it all-reduces
+            if (lead) {
+                emit_metric("kd_heldout_kl", h.kl, {{"step", step}});
+                emit_metric("kd_heldout_top1_agreement", h.top1, {{"step", step}});
+            }
+        }
         if (a.checkpoint_every > 0 && step % a.checkpoint_every == 0 && step < a.steps && lead)
             save_state(state_root, step, params, opt, ts, settings);
     }
@@ -116,6 +141,7 @@ void run_logits_objective(const KdCommand& a, Model& model, GateMap& gates, std:
 KdResult run_kd_command(const KdCommand& a) {
     if (a.steps < 0) throw InputError("--steps must not be negative");
     if (a.batch < 1) throw InputError("--batch must be at least 1");
+    if (a.eval_every < 0) throw InputError("--eval-every must not be negative");
     if (!(a.lr > 0)) throw InputError("--lr must be positive");
     if (a.objective != "logits" && a.objective != "layer")
         throw InputError(fmt::format("--objective must be logits or layer, not \"{}\"", a.objective));
@@ -124,7 +150,10 @@ KdResult run_kd_command(const KdCommand& a) {
         throw InputError("--objective layer has no resume points (--checkpoint-every, --stop-after)");
     if (std::filesystem::exists(a.out)) throw InputError(fmt::format("{}: already exists", a.out));
     const DistEnv env = dist_env_from_environment();
-    const torch::Device dev = kd_device(a.device, env);
+    const auto devices = kd_devices(a.device, env);
+    const torch::Device dev = devices.front();
+    if (devices.size() > 1 && a.objective == "layer")
+        throw InputError("--objective layer streams one layer at a time: give it one device");
     torch::manual_seed(a.seed);
 
     TeacherCacheManifest man;
@@ -138,6 +167,7 @@ KdResult run_kd_command(const KdCommand& a) {
     mo.device = dev;
     mo.dtype = torch::kFloat32;
     mo.streaming = a.objective == "layer";
+    if (devices.size() > 1) mo.place_on = devices;
     Model model = Model::open(a.student, mo);
     const auto& arch = model.arch();
     if (arch.vocab_size != man.vocab_size)
@@ -155,7 +185,10 @@ KdResult run_kd_command(const KdCommand& a) {
         if (!arch.layers.at(static_cast<std::size_t>(i)).is_moe) continue;
         // fp32 master copy of the gate, read by the forward (with_gate) and updated by AdamW.
         const int li = static_cast<int>(i);
-        auto master = model.weights().load(arch.router_weight(li, layout), torch::kFloat32).clone().set_requires_grad(true);
+        auto master = model.weights()
+                          .load(arch.router_weight(li, layout), torch::kFloat32, model.weights().device_of(li))
+                          .clone()
+                          .set_requires_grad(true);  // on its layer's device
         gates[li] = master;
         params.push_back(master);
         names.push_back(arch.router_weight(li, layout));
@@ -205,7 +238,7 @@ KdResult run_kd_command(const KdCommand& a) {
         lr.comm = comm.get();
         run_layer_objective(lr, res);
     } else {
-        run_logits_objective(a, model, gates, params, seqs, train, K, man.data_hash, *comm, res);
+        run_logits_objective(a, model, gates, params, seqs, train, held, K, man.data_hash, *comm, res);
     }
     if (res.stopped) return res;
 

@@ -42,8 +42,15 @@ torch::Tensor student_logits(Model& model, const GateMap& gates, const Seq& s, d
     auto h = torch::embedding(ws.embed_tokens(), s.ids);
     double ent_sum = 0;
     int ent_n = 0;
+    torch::Device here = dev;
     for (std::int64_t i = 0; i < arch.num_hidden_layers; ++i) {
         const auto& spec = arch.layers.at(static_cast<std::size_t>(i));
+        if (const auto there = ws.device_of(static_cast<int>(i)); there != here) {  // layers split over devices
+            h = h.to(there);
+            st.allowed = attention_allowed(1, T, torch::Tensor(), at.sliding_window, there);
+            st.rope = rope_table(at.rope, rot, T, there, model.options().dtype);
+            here = there;
+        }
         const LayerWeights w = with_gate(ws.layer(static_cast<int>(i)), gates);
         auto x = h + attention_forward(w, arch, spec, rms_norm(h, w.get("input_layernorm"), arch.rms_norm_eps), st);
         auto n = rms_norm(x, w.get("post_attention_layernorm"), arch.rms_norm_eps);
@@ -71,7 +78,8 @@ torch::Tensor student_logits(Model& model, const GateMap& gates, const Seq& s, d
         ws.release(static_cast<int>(i));
     }
     if (entropy_sum) *entropy_sum = ent_n ? ent_sum / ent_n : 0.0;
-    return torch::linear(rms_norm(h, ws.final_norm(), arch.rms_norm_eps), ws.lm_head()).to(torch::kFloat32);
+    return torch::linear(rms_norm(h.to(ws.output_device()), ws.final_norm(), arch.rms_norm_eps), ws.lm_head())
+        .to(s.ids.device(), torch::kFloat32);
 }
 
 // p = teacher top-k renormalised, q = student restricted to the same ids,

@@ -18,7 +18,8 @@ struct KdCommand {
     int batch = 4;                 // sequences per step
     std::uint64_t seed = 0;
     double holdout = 0.1;          // share of the cache's sequences kept for evaluation (at least 1 when >= 2)
-    std::string device = "cpu";    // cpu | cuda | cuda:N
+    std::string device = "cpu";    // cpu | cuda | cuda:N | a list cuda:0,cuda:1 (layers split over them)
+    int eval_every = 0;            // held-out KL and agreement every N steps as metric events (0 = start and end only)
     // Resume points: every N steps the gates, AdamW state and data order go to
     // "<out>.state/"; a rerun continues from the latest (0 = none).
     int checkpoint_every = 0;

@@ -73,6 +73,13 @@ moecut::ExperimentSettings settings(const QString& resources)
     s.batch_size = 16;
     s.grid_min_p = {0, 0.1};
     s.grid_rep_pen = {1, 1.1};
+    // The full recipe, as scripts/demo.sh: Router-KD on the pruned model, then
+    // the distilled model evaluated raw and at the grid's strongest guardrail.
+    s.distillation.enabled = true;
+    s.distillation.lr = 3e-4;
+    s.distillation.steps = 200;
+    s.distillation.batch = 4;
+    s.distillation.eval_every = 50;
     return s;
 }
 

@@ -22,6 +22,7 @@ private slots:
         RecipeStepsModel model;
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         auto s = demo::settings(QStringLiteral("/r"));
+        s.distillation.enabled = false;  // the six steps before distillation
         model.setSettings(s, QStringLiteral("/p/experiments/demo"), QStringLiteral("moecut"));
         QCOMPARE(model.rowCount(), 6);
         QCOMPARE(model.columnCount(), int(RecipeStepsModel::ColumnCount));

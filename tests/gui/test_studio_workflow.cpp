@@ -43,6 +43,8 @@ moecut::ExperimentSettings smallDemo()
     s.batch_size = 6;
     s.grid_min_p = {0, 0.1};
     s.grid_rep_pen = {1};
+    s.distillation.steps = 4;  // the full recipe, with a short Router-KD
+    s.distillation.eval_every = 2;
     return s;
 }
 
@@ -103,7 +105,8 @@ private slots:
         QVERIFY(window.currentExperiment() >= 0);
 
         window.designer()->setSettings(smallDemo());
-        QCOMPARE(window.designer()->stepsModel()->rowCount(), 6); // saliency plan prune eval eval sweep
+        // saliency plan prune eval eval sweep, teacher-cache kd eval-distilled eval-distilled-guardrail report
+        QCOMPARE(window.designer()->stepsModel()->rowCount(), 11);
         QVERIFY(window.designer()->launchButton()->isEnabled());
         QTest::mouseClick(window.designer()->launchButton(), Qt::LeftButton);
         QCOMPARE(window.pages()->currentIndex(), int(MainWindow::MonitorTab));
@@ -121,9 +124,9 @@ private slots:
         QTRY_VERIFY(saliency->rowCount() > 0);
         QCOMPARE(saliency->columnCount(), 32);
 
-        // Results: teacher, pruned and the sweep.
+        // Results: teacher, pruned, pruned+KD, pruned+KD+guardrail and the sweep.
         ResultsView* results = window.resultsView();
-        QTRY_COMPARE(results->runs().size() >= 2, true);
+        QTRY_COMPARE(results->runs().size() >= 4, true);
         QCOMPARE(results->sweeps().size(), 1);
         const QString report = temp.filePath(QStringLiteral("report.html"));
         QString error;
@@ -133,6 +136,8 @@ private slots:
         const QByteArray text = html.readAll();
         QVERIFY(text.contains("teacher"));
         QVERIFY(text.contains("moecut prune"));
+        QVERIFY(text.contains("pruned+KD+guardrail"));
+        QVERIFY(text.contains("moecut kd"));
 
         // Edit the plan: keep one expert more, then prune and evaluate with it.
         PlanEditor* editor = window.saliencyPage()->editor();

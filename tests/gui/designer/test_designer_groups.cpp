@@ -112,6 +112,8 @@ private slots:
     {
         DesignerPage page;
         auto s = demo::settings(QStringLiteral("/r"));
+        QVERIFY(s.distillation.enabled);  // the demo runs the full recipe
+        s.distillation.enabled = false;
         page.setSettings(s);
         const RecipeStepsModel& steps = *page.stepsModel();
         QCOMPARE(steps.rowCount(), 6);
@@ -147,7 +149,9 @@ private slots:
     void editingATypeRuleChangesTheExportCommand()
     {
         DesignerPage page;
-        page.setSettings(demo::settings(QStringLiteral("/r")));
+        auto s = demo::settings(QStringLiteral("/r"));
+        s.distillation.enabled = false;  // export right after the prune
+        page.setSettings(s);
         const RecipeStepsModel& steps = *page.stepsModel();
         QVERIFY(commandOf(steps, QStringLiteral("export")).isEmpty());
         page.exportGroup()->setChecked(true);

@@ -358,6 +358,49 @@ TEST(ExportGgufCli, LlamaCppDecodesTheSameGreedyTokensAsMoecut) {
     }
 }
 
+// The "done when": a pruned demo model (REAP plan keeping 21 of 32
+// experts, 2 knowledge swaps, as scripts/demo.sh) exported at F32 decodes in
+// llama.cpp exactly the greedy tokens moecut's runtime decodes; Q8_0 stays
+// close (the same first tokens); Q4_0 and Q8_0 files load and generate.
+TEST(ExportGgufCli, LlamaCppRunsAPrunedModelLikeMoecut) {
+    if (!have_llama_cpp())
+        GTEST_SKIP() << "no llama-cpp-python venv at " << venv_python().parent_path().parent_path();
+    TempDir dir;
+    const fs::path res = test::source_dir() / "resources/corpus";
+    auto step = [](const std::vector<std::string>& args) {
+        const auto r = run_moecut(args);
+        EXPECT_EQ(r.exit_code, 0) << args[0] << ": " << r.err;
+        return r;
+    };
+    step({"saliency", "--model", tiny_model().string(), "--data", "code=" + (res / "calib_code.jsonl").string(),
+          "--data", "knowledge=" + (res / "calib_knowledge.jsonl").string(), "--seq-len", "128", "--max-tokens", "4096",
+          "--out", (dir / "sal.safetensors").string()});
+    step({"plan", "--saliency", (dir / "sal.safetensors").string(), "--keep", "21", "--criterion", "reap", "--domain",
+          "code", "--swap-domain", "knowledge", "--swaps", "2", "--out", (dir / "plan.json").string()});
+    step({"prune", "--model", tiny_model().string(), "--plan", (dir / "plan.json").string(), "--out",
+          (dir / "pruned").string()});
+    const std::vector<int> prompt = {1236, 1319, 1492, 312, 891, 122, 295, 123, 132};
+    std::string ids;
+    for (int t : prompt) ids += (ids.empty() ? "" : ",") + std::to_string(t);
+    const auto live = run_moecut({"generate", "--model", (dir / "pruned").string(), "--prompt-tokens", ids,
+                                  "--max-new-tokens", "24", "--json"});
+    if (live.exit_code != 0) GTEST_SKIP() << "this moecut has no runtime (engine): " << live.err;
+    const auto expected = json::parse(live.out.substr(live.out.find('{')))["generated_ids"].get<std::vector<int>>();
+    ASSERT_FALSE(expected.empty());
+    auto exported = [&](const std::string& type) {
+        const fs::path p = dir / ("pruned-" + type + ".gguf");
+        step({"export", "gguf", "--model", (dir / "pruned").string(), "--out", p.string(), "--type", type});
+        return p;
+    };
+    EXPECT_EQ(llama_cpp_greedy(exported("f32"), prompt, 24), expected) << "f32";
+    const auto q8 = llama_cpp_greedy(exported("q8_0"), prompt, 24);
+    const std::size_t n = std::min<std::size_t>({4, expected.size(), q8.size()});
+    ASSERT_GT(n, 0u) << "q8_0 generated nothing";
+    EXPECT_TRUE(std::equal(expected.begin(), expected.begin() + static_cast<std::ptrdiff_t>(n), q8.begin()))
+        << "q8_0 diverges at once";
+    EXPECT_FALSE(llama_cpp_greedy(exported("q4_0"), prompt, 24).empty()) << "q4_0";
+}
+
 // --type q4_k_m (a mixture) and --imatrix: the plan's file type and reasons; an
 // imatrix whose sizes do not fit stops with one line naming it (the demo model's
 // widths make every K-quant fall back, so the bytes are tested in tests/core).

@@ -15,7 +15,8 @@
 # summary.md land there). PYTHON picks the Python whose torch is used.
 # MOECUT_EXTRA_INCLUDE=DIR: headers for system libraries that are installed
 # without their -dev package (sqlite3, pcre2, ICU): the script then makes the
-# link names and pkg-config files for them in a scratch prefix.
+# link names and pkg-config files for them in a scratch prefix
+# (scripts/gpu-extra-headers.sh makes such a folder from Debian's packages).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-out/gpu-check}

@@ -275,7 +275,7 @@ void MainWindow::refreshOutputs()
                                         QString::fromStdString(settings.swap_domain), settings.swaps);
     }
     QStringList folders;
-    for (const char* step : {"eval-teacher", "eval-pruned", "sweep"}) {
+    for (const char* step : {"eval-teacher", "eval-pruned", "eval-distilled", "eval-distilled-guardrail", "sweep"}) {
         const QString out = m_session->latestOutput(m_experimentId, QString::fromLatin1(step));
         if (!out.isEmpty())
             folders << out;
